@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// Runs the compiled tests with node:test. Two tiers (README):
+//   unit     — everything that needs only Node (src/**/*.test.js and test/** outside test/services)
+//   services — tests that need Redis, Prometheus, Alertmanager or Chromium (test/services/**)
+// Node 20's --test takes no globs, so the file list is built here.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const tier = process.argv[2] ?? 'unit';
+if (tier !== 'unit' && tier !== 'services') {
+  console.error(`usage: run-tests.mjs unit|services (got "${tier}")`);
+  process.exit(1);
+}
+const walk = (dir) =>
+  readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? walk(p) : p.endsWith('.test.js') ? [p] : [];
+  });
+const all = [...walk('dist/src'), ...walk('dist/test')];
+const isService = (f) => f.includes(`${join('dist', 'test', 'services')}/`);
+const files = all.filter((f) => (tier === 'services' ? isService(f) : !isService(f))).sort();
+if (files.length === 0) {
+  console.error(`no ${tier} test files found under dist/ — did the build run?`);
+  process.exit(1);
+}
+const extra = process.env.KEEL_TEST_ARGS ? process.env.KEEL_TEST_ARGS.split(' ') : [];
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...extra, ...files], {
+  stdio: 'inherit',
+});
+process.exit(r.status ?? 2);

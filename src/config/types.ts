@@ -1,0 +1,162 @@
+/**
+ * The resolved configuration: what the rest of Keel reads after parse → validate → default →
+ * freeze. Every duration here is in milliseconds (the file may say "2s", "250ms" or a number of
+ * ms); every field is present (defaults applied). The file format uses the same snake_case names.
+ */
+
+export type BalancerAlgorithm = 'p2c_ewma' | 'round_robin' | 'least_conn' | 'weighted_round_robin' | 'ring_hash';
+
+export interface HashKey {
+  /** Exactly one of these is set. */
+  header?: string;
+  cookie?: string;
+  path?: boolean;
+}
+
+export interface HostConfig {
+  /** Origin of the instance: "http://127.0.0.1:8081". */
+  url: string;
+  weight: number; // >= 1
+  /** Display name; defaults to host:port. */
+  name: string;
+}
+
+export interface ActiveHealthConfig {
+  path: string;
+  interval: number;
+  timeout: number;
+  /** Status codes counted as healthy, e.g. [200] or every code in 200-399. */
+  expected_statuses: number[];
+  healthy_threshold: number;
+  unhealthy_threshold: number;
+}
+
+export interface OutlierConfig {
+  enabled: boolean;
+  consecutive_5xx: number;
+  consecutive_gateway_failures: number; // connect failures, resets, timeouts
+  base_ejection: number; // first ejection lasts this long; doubles with each repeat
+  max_ejection: number;
+  /** Cap on the share of hosts ejected at once; one host may always be ejected (1 of 2 allowed). */
+  max_ejection_percent: number;
+  /** Latency outliers: a host whose EWMA exceeds factor × the pool's median (and min_latency). */
+  latency: { enabled: boolean; factor: number; min_latency: number; min_requests: number };
+}
+
+export interface BreakerConfig {
+  enabled: boolean;
+  window: number; // rolling window length
+  buckets: number; // time buckets in the window
+  failure_rate_threshold: number; // 0..1, e.g. 0.5
+  minimum_requests: number; // in the window before the rate is judged
+  consecutive_failures: number; // 0 = off
+  open_timeout: number; // first OPEN lasts this long
+  max_open_timeout: number; // doubles on each re-open, capped here
+  half_open_max_probes: number;
+  /** What counts as a failure. */
+  failure_on: { server_errors: boolean; timeouts: boolean; resets: boolean; statuses: number[] };
+}
+
+export interface ConcurrencyConfig {
+  /** 0 = unlimited (no bulkhead link in the chain). */
+  max_in_flight: number;
+  max_queue: number;
+  queue_timeout: number;
+}
+
+export interface RetryBudgetConfig {
+  /** Retries in flight may be at most this share of active requests… */
+  ratio: number;
+  /** …but at least this many are always allowed. */
+  min_concurrent: number;
+}
+
+export interface PoolConfig {
+  name: string;
+  hosts: HostConfig[];
+  balancer: { algorithm: BalancerAlgorithm; hash_key: HashKey | null };
+  timeouts: { connect: number; first_byte: number; idle: number };
+  connections: { max_per_host: number; keep_alive_timeout: number };
+  health: {
+    active: ActiveHealthConfig | null;
+    outlier: OutlierConfig;
+    /** Below this share (percent) of available hosts, route to all hosts (panic mode). */
+    panic_threshold_percent: number;
+    /** Ramp length for a host that comes back; 0 = off. */
+    slow_start: number;
+  };
+  breaker: BreakerConfig;
+  concurrency: ConcurrencyConfig;
+  retry_budget: RetryBudgetConfig;
+}
+
+export interface RetryConfig {
+  enabled: boolean;
+  max_attempts: number; // total tries including the first
+  methods: string[]; // default: idempotent methods (RFC 9110 §9.2.2)
+  on: { connect_failure: boolean; reset: boolean; timeout: boolean; statuses: number[] };
+  backoff: { base: number; max: number };
+  /** Honour Retry-After (seconds form) from a retryable answer, if it fits the deadline. */
+  honor_retry_after: boolean;
+}
+
+export interface HedgeConfig {
+  enabled: boolean;
+  delay: number; // send a hedge after this long without a response head
+  max_hedges: number;
+}
+
+export interface RouteMatch {
+  hosts: string[]; // empty = any host; "*.example.com" allowed
+  path_prefix: string;
+  methods: string[]; // empty = any method
+}
+
+export interface RouteConfig {
+  name: string;
+  match: RouteMatch;
+  pool: string;
+  strip_prefix: boolean;
+  timeout: number; // the whole request (deadline)
+  retry: RetryConfig;
+  hedge: HedgeConfig;
+  /** Optional route-level breaker, in addition to the per-host ones. */
+  breaker: BreakerConfig | null;
+  max_body_bytes: number;
+}
+
+export interface ListenerConfig {
+  name: string;
+  host: string;
+  port: number;
+}
+
+export interface Config {
+  listeners: ListenerConfig[];
+  admin: { host: string; port: number; token: string | null };
+  proxy: {
+    /** CIDRs or addresses whose X-Forwarded-* headers are believed. */
+    trusted_proxies: string[];
+    /** The pseudonym in the Via header (RFC 9110 §7.6.3). */
+    via: string;
+    request_id_header: string;
+  };
+  limits: { max_header_bytes: number; max_body_bytes: number; max_url_length: number };
+  /** Client-side timeouts: headers must arrive within `headers`, the connection idles out after `idle`. */
+  client: { headers_timeout: number; idle_timeout: number };
+  shutdown: { drain_timeout: number };
+  pools: Record<string, PoolConfig>;
+  routes: RouteConfig[];
+}
+
+/** One problem found in a config: the unit of every error report (STYLE.md §6). */
+export interface ConfigProblem {
+  /** Path in the config, e.g. "routes[2].pool". */
+  path: string;
+  /** Stable code, e.g. "unknown_reference", "invalid_type", "missing_env". */
+  code: string;
+  /** What is wrong, quoting the value received. */
+  message: string;
+  /** What would be valid / how to fix. */
+  hint: string;
+}

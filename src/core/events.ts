@@ -1,0 +1,190 @@
+/**
+ * The events the data plane publishes, and the bus they travel on.
+ *
+ * The proxy never imports telemetry (ARCHITECTURE.md): metrics, logs, traces and the SLO engine
+ * subscribe here. Publishing costs one boolean check when nobody listens (STYLE.md §8): callers
+ * write `if (ch.active) ch.publish(build())` so the payload is not even built.
+ *
+ * A bus is an object, not a process-global like node:diagnostics_channel, so that two gateways in
+ * one process (tests, embedding) never see each other's events.
+ */
+
+export type BreakerStateName = 'closed' | 'open' | 'half_open';
+
+/** How one upstream try ended, as the data plane classifies it. */
+export type TryErrorKind =
+  | 'connect' // could not open a connection (refused, unreachable, connect timeout)
+  | 'timeout' // no response head before the first-byte timeout
+  | 'idle' // the body stalled past the idle timeout
+  | 'reset' // the connection was reset or closed mid-exchange
+  | 'aborted' // we aborted it (client gone, hedge lost, deadline)
+  | 'breaker_open' // refused locally: the host's breaker is open
+  | 'other';
+
+export interface RequestDoneEvent {
+  requestId: string;
+  route: string; // route name, '' when no route matched
+  pool: string; // '' when no route matched
+  method: string;
+  status: number; // status sent to the client (0 if the client went away before a head)
+  durationMs: number;
+  tries: number; // upstream tries, including retries and hedges
+  host: string; // host that produced the answer, '' if none
+  errorCode: string; // KEEL_ERR_* when Keel produced the answer, '' otherwise
+  cache: string; // cache outcome ('' when no cache on the route)
+  shed: boolean;
+  traceId: string;
+  at: number; // epoch ms when the request finished
+}
+
+export interface TryDoneEvent {
+  requestId: string;
+  route: string;
+  pool: string;
+  host: string;
+  attempt: number; // 0 for the first try
+  hedge: boolean;
+  status: number; // 0 when the try failed without a response
+  error: TryErrorKind | '';
+  durationMs: number;
+  breakerState: BreakerStateName;
+}
+
+export interface BreakerTransitionEvent {
+  scope: 'host' | 'route';
+  pool: string;
+  host: string; // '' for a route breaker
+  route: string; // '' for a host breaker
+  from: BreakerStateName;
+  to: BreakerStateName;
+  reason: string;
+  at: number;
+}
+
+export interface HostEjectedEvent {
+  pool: string;
+  host: string;
+  reason: 'consecutive_5xx' | 'consecutive_gateway_failure' | 'latency';
+  ejectionMs: number;
+  ejections: number; // how many times this host has been ejected (drives the growing duration)
+  at: number;
+}
+
+export interface HostRestoredEvent {
+  pool: string;
+  host: string;
+  at: number;
+}
+
+export interface HealthCheckEvent {
+  pool: string;
+  host: string;
+  ok: boolean;
+  status: number;
+  error: string;
+  durationMs: number;
+}
+
+export interface HealthChangedEvent {
+  pool: string;
+  host: string;
+  healthy: boolean;
+  at: number;
+}
+
+export interface PanicEvent {
+  pool: string;
+  panic: boolean;
+  available: number;
+  total: number;
+  at: number;
+}
+
+export interface ShedEvent {
+  pool: string;
+  route: string;
+  reason: 'queue_full' | 'queue_timeout' | 'draining';
+  queueDepth: number;
+  at: number;
+}
+
+export interface RetryEvent {
+  requestId: string;
+  pool: string;
+  route: string;
+  attempt: number; // the attempt about to start
+  reason: string; // e.g. 'status_503', 'connect', 'timeout', 'hedge'
+  allowed: boolean; // false when the retry budget or the deadline refused it
+  refusedBy: '' | 'budget' | 'deadline' | 'attempts';
+}
+
+export interface ConfigReloadEvent {
+  ok: boolean;
+  version: string;
+  source: 'sighup' | 'api' | 'startup';
+  problems: string[];
+  at: number;
+}
+
+export interface DrainEvent {
+  phase: 'start' | 'done';
+  inFlight: number;
+  at: number;
+}
+
+export interface KeelEvents {
+  'request.done': RequestDoneEvent;
+  'try.done': TryDoneEvent;
+  'breaker.transition': BreakerTransitionEvent;
+  'host.ejected': HostEjectedEvent;
+  'host.restored': HostRestoredEvent;
+  'health.check': HealthCheckEvent;
+  'health.changed': HealthChangedEvent;
+  'pool.panic': PanicEvent;
+  shed: ShedEvent;
+  retry: RetryEvent;
+  'config.reload': ConfigReloadEvent;
+  drain: DrainEvent;
+}
+
+export type EventName = keyof KeelEvents;
+
+/** One named channel. `active` is a plain field so the hot path reads it without a call. */
+export class Channel<T> {
+  active = false;
+  #subs: Array<(e: T) => void> = [];
+  subscribe(fn: (e: T) => void): () => void {
+    this.#subs = [...this.#subs, fn];
+    this.active = true;
+    return () => {
+      this.#subs = this.#subs.filter((f) => f !== fn);
+      this.active = this.#subs.length > 0;
+    };
+  }
+  publish(e: T): void {
+    // Copy-on-write array: a subscriber that unsubscribes during publish does not skip others.
+    const subs = this.#subs;
+    for (let i = 0; i < subs.length; i++) {
+      try {
+        subs[i]!(e);
+      } catch {
+        // A broken subscriber must never break a request (defense in depth).
+      }
+    }
+  }
+}
+
+export class EventBus {
+  readonly #channels = new Map<EventName, Channel<unknown>>();
+  channel<K extends EventName>(name: K): Channel<KeelEvents[K]> {
+    let ch = this.#channels.get(name);
+    if (!ch) {
+      ch = new Channel<unknown>();
+      this.#channels.set(name, ch);
+    }
+    return ch as Channel<KeelEvents[K]>;
+  }
+  on<K extends EventName>(name: K, fn: (e: KeelEvents[K]) => void): () => void {
+    return this.channel(name).subscribe(fn);
+  }
+}

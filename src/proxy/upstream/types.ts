@@ -1,0 +1,71 @@
+import type { Dispatcher } from 'undici';
+import type { CircuitBreaker } from '../../core/breaker.js';
+import type { ConcurrencyLimiter } from '../../core/limiter.js';
+import type { BreakerStateName, TryErrorKind } from '../../core/events.js';
+import type { RetryBudget } from '../../core/retry-budget.js';
+import type { BalancerHost, PickContext } from '../balancer/types.js';
+
+/** How one try ended, reported by the request path back to the pool (feeds EWMA, outlier, breaker). */
+export type TryOutcome =
+  | { kind: 'response'; status: number; latencyMs: number }
+  | { kind: 'error'; error: TryErrorKind; latencyMs: number };
+
+/** The live state of one upstream instance, as the request path sees it. */
+export interface UpstreamHost extends BalancerHost {
+  readonly name: string;
+  readonly origin: string; // "http://127.0.0.1:8081"
+  /** undici keep-alive pool for this origin, built once per host. */
+  readonly dispatcher: Dispatcher;
+  readonly breaker: CircuitBreaker | null;
+}
+
+/** Admin/API view of one host (plain data, JSON-safe). */
+export interface HostView {
+  name: string;
+  origin: string;
+  weight: number;
+  effective_weight: number;
+  healthy: boolean; // active health verdict (true when no active check)
+  ejected: boolean;
+  ejected_until: string | null; // ISO time
+  ejections: number;
+  breaker: { state: BreakerStateName; opened_at: string | null; retry_after_ms: number } | null;
+  slow_start: boolean;
+  in_flight: number;
+  latency_ewma_ms: number;
+  state: 'healthy' | 'unhealthy' | 'ejected' | 'breaker_open' | 'breaker_half_open' | 'slow_start' | 'draining';
+}
+
+export interface PoolView {
+  name: string;
+  algorithm: string;
+  panic: boolean;
+  available: number;
+  total: number;
+  in_flight: number;
+  queue_depth: number;
+  retry_budget: { active_requests: number; active_retries: number; max_retries: number };
+  hosts: HostView[];
+}
+
+export interface UpstreamPool {
+  readonly name: string;
+  readonly hosts: readonly UpstreamHost[];
+  readonly retryBudget: RetryBudget;
+  /** The pool's bulkhead (concurrency.max_in_flight > 0), or null when unlimited. */
+  readonly limiter: ConcurrencyLimiter | null;
+  /**
+   * Choose a host among the candidates (healthy, not ejected, breaker not open), or among all
+   * hosts in panic mode. Undefined only when the pool has no host at all.
+   */
+  pick(ctx: PickContext): UpstreamHost | undefined;
+  /** A try is about to be sent to `host` (counts in-flight). Returns false if its breaker refuses. */
+  tryStart(host: UpstreamHost): boolean;
+  /** The try ended: updates in-flight, latency EWMA, outlier detection and the host breaker. */
+  tryEnd(host: UpstreamHost, outcome: TryOutcome): void;
+  /** Starts active health checks and timers. */
+  start(): void;
+  /** Stops timers and closes upstream connections. */
+  close(): Promise<void>;
+  view(): PoolView;
+}
