@@ -1,0 +1,70 @@
+import type { Clock } from './clock.js';
+
+/**
+ * A time-decayed exponentially weighted moving average (the latency signal of p2c_ewma and of
+ * latency outlier ejection).
+ *
+ * On each sample the previous value keeps weight `2^(-dt / halfLifeMs)`, where dt is the time
+ * since the previous sample: a host's history halves every half-life whatever its request rate,
+ * and after a long silence the next sample dominates. The first sample sets the value.
+ *
+ * Samples that arrive at the same clock reading (common with a millisecond clock under load) are
+ * averaged together against the value before that instant, instead of the later ones getting
+ * weight 0; with strictly increasing timestamps this is exactly the formula above.
+ */
+export class Ewma {
+  readonly #halfLifeMs: number;
+  readonly #clock: Clock;
+  #value = 0;
+  #count = 0;
+  #lastAt = 0;
+  /** Value before the current instant, that instant's decay weight, and its samples' sum/count. */
+  #base = 0;
+  #baseWeight = 0;
+  #instantSum = 0;
+  #instantN = 0;
+
+  constructor(opts: { halfLifeMs: number }, clock: Clock) {
+    if (!(opts.halfLifeMs > 0)) throw new RangeError(`Ewma: halfLifeMs must be > 0, got ${opts.halfLifeMs}`);
+    this.#halfLifeMs = opts.halfLifeMs;
+    this.#clock = clock;
+  }
+
+  update(sample: number): void {
+    if (!Number.isFinite(sample)) return; // one NaN would poison the average forever
+    const now = this.#clock.now();
+    if (this.#count === 0) {
+      this.#base = 0;
+      this.#baseWeight = 0;
+      this.#instantSum = 0;
+      this.#instantN = 0;
+      this.#lastAt = now;
+    } else if (now > this.#lastAt) {
+      this.#base = this.#value;
+      this.#baseWeight = 2 ** (-(now - this.#lastAt) / this.#halfLifeMs);
+      this.#instantSum = 0;
+      this.#instantN = 0;
+      this.#lastAt = now;
+    }
+    // now <= lastAt: the same instant (or a clock that stepped back): join the current instant.
+    this.#instantSum += sample;
+    this.#instantN++;
+    this.#count++;
+    const w = this.#baseWeight;
+    this.#value = w * this.#base + (1 - w) * (this.#instantSum / this.#instantN);
+  }
+
+  /** 0 when no sample has been seen since construction or reset. */
+  get value(): number {
+    return this.#value;
+  }
+
+  get count(): number {
+    return this.#count;
+  }
+
+  reset(): void {
+    this.#value = 0;
+    this.#count = 0;
+  }
+}
