@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { CircuitBreaker } from '../../core/breaker.js';
-import type { ConcurrencyLimiter } from '../../core/limiter.js';
 import type { BreakerStateName, TryErrorKind } from '../../core/events.js';
+import type { ConcurrencyLimiter } from '../../core/limiter.js';
 import type { RetryBudget } from '../../core/retry-budget.js';
 import type { BalancerHost, PickContext } from '../balancer/types.js';
 
@@ -33,7 +33,14 @@ export interface HostView {
   slow_start: boolean;
   in_flight: number;
   latency_ewma_ms: number;
-  state: 'healthy' | 'unhealthy' | 'ejected' | 'breaker_open' | 'breaker_half_open' | 'slow_start' | 'draining';
+  state:
+    | 'healthy'
+    | 'unhealthy'
+    | 'ejected'
+    | 'breaker_open'
+    | 'breaker_half_open'
+    | 'slow_start'
+    | 'draining';
 }
 
 export interface PoolView {

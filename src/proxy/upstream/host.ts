@@ -1,0 +1,117 @@
+import { Pool } from 'undici';
+import type { BreakerConfig, HostConfig, PoolConfig } from '../../config/types.js';
+import { type BreakerOptions, type BreakerTransition, CircuitBreaker } from '../../core/breaker.js';
+import type { Clock } from '../../core/clock.js';
+import { Ewma } from '../../core/ewma.js';
+import { slowStartFactor } from './slow-start.js';
+import type { UpstreamHost } from './types.js';
+
+/**
+ * Half-life of the latency EWMA. Short enough that a host turning slow is routed around within a
+ * few seconds (issue 2, "Slow hosts"), long enough that one slow request does not swing it.
+ */
+export const LATENCY_HALF_LIFE_MS = 2_000;
+
+/** "127.0.0.1:8081": host and explicit port, so ids are stable whatever the URL spelling. */
+export function hostId(url: string): string {
+  const u = new URL(url);
+  const port = u.port || (u.protocol === 'https:' ? '443' : '80');
+  return `${u.hostname}:${port}`;
+}
+
+export function breakerOptions(b: BreakerConfig): BreakerOptions {
+  return {
+    windowMs: b.window,
+    buckets: b.buckets,
+    failureRateThreshold: b.failure_rate_threshold,
+    minimumRequests: b.minimum_requests,
+    consecutiveFailures: b.consecutive_failures,
+    openTimeoutMs: b.open_timeout,
+    maxOpenTimeoutMs: b.max_open_timeout,
+    halfOpenMaxProbes: b.half_open_max_probes,
+  };
+}
+
+/**
+ * One upstream instance. Balancers read `weight`, `inFlight` and `latencyEwma` on every pick, so
+ * they are a plain field and two cheap getters; the rest is live state that the pool's parts
+ * (health checker, outlier detector, breaker watch) mutate and the candidate set reads.
+ */
+export class Host implements UpstreamHost {
+  readonly id: string;
+  readonly name: string;
+  readonly origin: string;
+  readonly configWeight: number;
+  readonly dispatcher: Pool;
+  readonly breaker: CircuitBreaker | null;
+  readonly ewma: Ewma;
+  inFlight = 0;
+  /** Active health verdict; true when there is no active check. */
+  healthy = true;
+  /** Epoch ms when the current ejection ends; 0 when not ejected. */
+  ejectedUntil = 0;
+  /** Ejections in the current streak: drives the growing ejection time. */
+  ejections = 0;
+  /** When the host last came back from an ejection; -1 never. */
+  restoredAt = -1;
+  consecutive5xx = 0;
+  consecutiveGatewayFailures = 0;
+  /** Mirrors breaker state 'open' (kept by transitions, so candidate checks never poke the breaker). */
+  breakerOpen = false;
+  /** Start of the current slow-start ramp; -Infinity when none. */
+  slowStartFrom = Number.NEGATIVE_INFINITY;
+  readonly #clock: Clock;
+  readonly #slowStartMs: number;
+
+  constructor(
+    cfg: HostConfig,
+    pool: PoolConfig,
+    clock: Clock,
+    onBreakerTransition: (host: Host, t: BreakerTransition) => void,
+  ) {
+    this.id = hostId(cfg.url);
+    this.name = cfg.name || this.id;
+    this.origin = new URL(cfg.url).origin;
+    this.configWeight = cfg.weight;
+    this.#clock = clock;
+    this.#slowStartMs = pool.health.slow_start;
+    this.ewma = new Ewma({ halfLifeMs: LATENCY_HALF_LIFE_MS }, clock);
+    this.breaker = pool.breaker.enabled
+      ? new CircuitBreaker(breakerOptions(pool.breaker), clock, (t) => onBreakerTransition(this, t))
+      : null;
+    this.dispatcher = new Pool(this.origin, {
+      connections: pool.connections.max_per_host,
+      keepAliveTimeout: pool.connections.keep_alive_timeout,
+      connectTimeout: pool.timeouts.connect,
+      headersTimeout: pool.timeouts.first_byte,
+      bodyTimeout: pool.timeouts.idle,
+      pipelining: 1,
+    });
+  }
+
+  /** Configured weight × slow-start factor; always > 0. */
+  get weight(): number {
+    return this.configWeight * slowStartFactor(this.slowStartFrom, this.#clock.now(), this.#slowStartMs);
+  }
+  get latencyEwma(): number {
+    return this.ewma.value;
+  }
+  get ejected(): boolean {
+    return this.ejectedUntil > 0;
+  }
+  get inSlowStart(): boolean {
+    return slowStartFactor(this.slowStartFrom, this.#clock.now(), this.#slowStartMs) < 1;
+  }
+  /** May receive traffic outside panic mode. A HALF_OPEN breaker counts: it needs its probes. */
+  get available(): boolean {
+    return this.healthy && this.ejectedUntil === 0 && !this.breakerOpen;
+  }
+
+  /** The host comes back (ejection over or healthy again): forget the past, ramp up. */
+  comeBack(now: number): void {
+    this.consecutive5xx = 0;
+    this.consecutiveGatewayFailures = 0;
+    this.ewma.reset();
+    this.slowStartFrom = now;
+  }
+}
