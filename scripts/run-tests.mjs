@@ -20,9 +20,14 @@ const walk = (dir) =>
 const all = [...walk('dist/src'), ...walk('dist/test')];
 const isService = (f) => f.includes(`${join('dist', 'test', 'services')}/`);
 const files = all.filter((f) => (tier === 'services' ? isService(f) : !isService(f))).sort();
-if (files.length === 0) {
-  console.error(`no ${tier} test files found under dist/ — did the build run?`);
+if (files.length === 0 && tier === 'unit') {
+  console.error('no test files found under dist/ — did the build run?');
   process.exit(1);
+}
+if (files.length === 0) {
+  // The services tier grows with the issues that need Redis, Prometheus, Alertmanager or Chromium.
+  console.log('no service tests in this build');
+  process.exit(0);
 }
 const extra = process.env.KEEL_TEST_ARGS ? process.env.KEEL_TEST_ARGS.split(' ') : [];
 const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...extra, ...files], {

@@ -1,0 +1,139 @@
+/**
+ * The `keel` command end to end: spawns the built CLI (`npm run build` first; run from the repo
+ * root) and checks exit codes, stdout/stderr split and output lines (PRODUCT.md fixed points).
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+
+const MAIN = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
+const dir = mkdtempSync(join(tmpdir(), 'keel-cli-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function keel(...args: string[]) {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout: 20_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function file(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+const GOOD = `
+listeners: [{ port: 18080 }]
+pools:
+  web:
+    hosts: ["http://127.0.0.1:9001", "http://127.0.0.1:9002"]
+routes:
+  - match: { path_prefix: / }
+    pool: web
+`;
+const BAD = `
+pools:
+  web:
+    hosts: ["http://127.0.0.1:9001"]
+    balancer: { algorithm: fastest }
+routes:
+  - pool: api
+`;
+
+describe('keel validate', () => {
+  it('exits 0 and prints "ok: FILE (version …)" for a valid file', () => {
+    const p = file('good.yaml', GOOD);
+    const r = keel('validate', '-c', p);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      new RegExp(`^ok: ${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(version \\w+\\)\\n$`),
+    );
+    assert.equal(r.stderr, '');
+  });
+  it('exits 1 with one line per problem on stderr, each naming its path and a fix', () => {
+    const r = keel('validate', '-c', file('bad.yaml', BAD));
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 2, r.stderr);
+    assert.ok(lines.some((l) => l.startsWith('pools.web.balancer.algorithm: ')));
+    assert.ok(lines.some((l) => l.startsWith('routes[0].pool: ') && l.includes('"api"')));
+    for (const l of lines) assert.match(l, /fix: /);
+  });
+  it('exits 1 for a missing file, and for a missing -c', () => {
+    assert.equal(keel('validate', '-c', join(dir, 'nope.yaml')).code, 1);
+    const r = keel('validate');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /--config/);
+  });
+});
+
+describe('keel schema, --help, --version, bad usage', () => {
+  it('schema prints a JSON Schema on stdout', () => {
+    const r = keel('schema');
+    assert.equal(r.code, 0);
+    const schema = JSON.parse(r.stdout) as { type?: string; properties?: Record<string, unknown> };
+    assert.equal(schema.type, 'object');
+    assert.ok(schema.properties?.pools && schema.properties.routes);
+  });
+  it('--help on every command, with examples', () => {
+    for (const args of [[], ['demo'], ['demo', 'fault'], ['run'], ['validate'], ['schema']]) {
+      const r = keel(...args, '--help');
+      assert.equal(r.code, 0, args.join(' '));
+      assert.match(r.stdout, /Usage: keel/);
+      assert.match(r.stdout, /Examples:/, args.join(' '));
+    }
+  });
+  it('--version prints the package version', () => {
+    const r = keel('--version');
+    assert.equal(r.code, 0);
+    assert.match(r.stdout.trim(), /^\d+\.\d+\.\d+/);
+  });
+  it('an unknown command prints usage and exits 1', () => {
+    const r = keel('frobnicate');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /unknown command 'frobnicate'/);
+    assert.match(r.stderr, /Usage: keel/);
+  });
+  it('keel run refuses an invalid config before starting anything', () => {
+    const r = keel('run', '-c', file('bad2.yaml', BAD), '--workers', '1');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /routes\[0\]\.pool: /);
+  });
+  it('keel run refuses a bad --workers', () => {
+    assert.equal(keel('run', '-c', file('good2.yaml', GOOD), '--workers', 'zero').code, 1);
+  });
+});
+
+describe('keel demo fault: arguments are checked before calling the admin API', () => {
+  const unreachable = ['--admin', 'http://127.0.0.1:1'];
+  it('refuses an unknown mode', () => {
+    const r = keel('demo', 'fault', 'app-2', 'explode', ...unreachable);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /mode: got "explode"; expected one of ok, down, slow, errors/);
+  });
+  it('refuses a bad latency, a bad rate and a bad admin URL', () => {
+    assert.match(
+      keel('demo', 'fault', 'app-2', 'slow', '--latency-ms', '-3', ...unreachable).stderr,
+      /latency-ms/,
+    );
+    assert.match(
+      keel('demo', 'fault', 'app-2', 'errors', '--error-rate', '1.5', ...unreachable).stderr,
+      /error-rate/,
+    );
+    assert.match(keel('demo', 'fault', 'app-2', 'down', '--admin', 'ftp://x').stderr, /http:\/\/ URL/);
+  });
+  it('missing arguments print usage', () => {
+    const r = keel('demo', 'fault', 'app-2');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /missing required argument 'mode'/);
+  });
+  it('an unreachable admin API is a clear user error', () => {
+    const r = keel('demo', 'fault', 'app-2', 'down', ...unreachable);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cannot reach the admin API at http:\/\/127\.0\.0\.1:1/);
+  });
+});

@@ -1,0 +1,122 @@
+/** Helpers for the control-plane integration tests (reload, shutdown, supervisor, demo). */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export interface Outcome {
+  status: number; // 0 when the request failed without a response
+  error: string; // error code ('ECONNREFUSED', 'ECONNRESET', …) or ''
+  body: string;
+}
+
+export function get(url: string, agent: Agent | false = false): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const req = request(url, { agent, timeout: 10_000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        body += c;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, error: '', body }));
+      res.on('error', (err: NodeJS.ErrnoException) =>
+        resolve({ status: 0, error: err.code ?? err.message, body }),
+      );
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      resolve({ status: 0, error: err.code ?? err.message, body: '' }),
+    );
+    req.end();
+  });
+}
+
+/** `concurrency` loops of back-to-back GETs until stop() (or until `until` says a loop should end). */
+export function loadLoop(
+  url: string,
+  opts: { concurrency: number; agent?: Agent | false; until?: (o: Outcome) => boolean },
+) {
+  const outcomes: Outcome[] = [];
+  let stopped = false;
+  const loops = Array.from({ length: opts.concurrency }, async () => {
+    while (!stopped) {
+      const o = await get(url, opts.agent ?? false);
+      outcomes.push(o);
+      if (opts.until?.(o)) return;
+    }
+  });
+  return {
+    outcomes,
+    async stop(): Promise<Outcome[]> {
+      stopped = true;
+      await Promise.all(loops);
+      return outcomes;
+    },
+    done: Promise.all(loops),
+  };
+}
+
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined> | T | undefined,
+  deadlineMs = 10_000,
+): Promise<T> {
+  const end = Date.now() + deadlineMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${deadlineMs}ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A port that was free a moment ago (for processes whose port the test must know up front). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const port = a && typeof a === 'object' ? a.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export function keepAliveAgent(): Agent {
+  return new Agent({ keepAlive: true, maxSockets: 16 });
+}
+
+export interface Spawned {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Spawns the built CLI (run from the repo root after `npm run build`). */
+export function spawnKeel(args: string[]): Spawned {
+  const child = spawn(process.execPath, [join(process.cwd(), 'dist', 'src', 'cli', 'main.js'), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, KEEL_LOG_LEVEL: 'info' },
+  });
+  let out = '';
+  child.stdout?.on('data', (c: Buffer) => {
+    out += c.toString('utf8');
+  });
+  child.stderr?.on('data', (c: Buffer) => {
+    out += c.toString('utf8');
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, output: () => out, exited };
+}
+
+export async function getJson<T>(url: string): Promise<T | undefined> {
+  try {
+    const res = await fetch(url);
+    return res.ok ? ((await res.json()) as T) : undefined;
+  } catch {
+    return undefined;
+  }
+}
