@@ -4,7 +4,12 @@
  * ms); every field is present (defaults applied). The file format uses the same snake_case names.
  */
 
-export type BalancerAlgorithm = 'p2c_ewma' | 'round_robin' | 'least_conn' | 'weighted_round_robin' | 'ring_hash';
+export type BalancerAlgorithm =
+  | 'p2c_ewma'
+  | 'round_robin'
+  | 'least_conn'
+  | 'weighted_round_robin'
+  | 'ring_hash';
 
 export interface HashKey {
   /** Exactly one of these is set. */

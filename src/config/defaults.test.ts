@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DEFAULT_BREAKER, DEFAULT_POOL, IDEMPOTENT_METHODS } from './defaults.js';
+import { rangeOf } from './statuses.js';
+import { validateConfig } from './validate.js';
+
+function valid(raw: unknown) {
+  const r = validateConfig(raw, {});
+  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+  return r.config;
+}
+
+test('an empty config gets every top-level default', () => {
+  assert.deepEqual(valid({}), {
+    listeners: [{ name: 'main', host: '127.0.0.1', port: 8080 }],
+    admin: { host: '127.0.0.1', port: 9901, token: null },
+    proxy: { trusted_proxies: [], via: 'keel', request_id_header: 'x-request-id' },
+    limits: { max_header_bytes: 16384, max_body_bytes: 10485760, max_url_length: 8192 },
+    client: { headers_timeout: 10_000, idle_timeout: 60_000 },
+    shutdown: { drain_timeout: 15_000 },
+    pools: {},
+    routes: [],
+  });
+});
+
+test('a pool gets its name from its key, defaults everywhere, and hosts from URL shorthands', () => {
+  const c = valid({
+    pools: { web: { hosts: ['http://127.0.0.1:8081/', { url: 'http://example.com', weight: 2 }] } },
+  });
+  assert.deepEqual(c.pools.web, {
+    name: 'web',
+    hosts: [
+      { url: 'http://127.0.0.1:8081', weight: 1, name: '127.0.0.1:8081' },
+      { url: 'http://example.com', weight: 2, name: 'example.com:80' },
+    ],
+    ...DEFAULT_POOL,
+  });
+  assert.equal(c.pools.web?.health.active, null);
+});
+
+test('health.active: {} enables active checks with all defaults', () => {
+  const c = valid({ pools: { web: { hosts: ['http://a:1'], health: { active: {} } } } });
+  assert.deepEqual(c.pools.web?.health.active, {
+    path: '/healthz',
+    interval: 5000,
+    timeout: 1000,
+    expected_statuses: rangeOf(200, 399),
+    healthy_threshold: 2,
+    unhealthy_threshold: 3,
+  });
+});
+
+test('nested partials merge with their defaults', () => {
+  const c = valid({
+    pools: {
+      web: {
+        hosts: ['http://a:1'],
+        breaker: { open_timeout: '1s', failure_on: { statuses: 429 } },
+        timeouts: { connect: 500 },
+      },
+    },
+  });
+  assert.deepEqual(c.pools.web?.breaker, {
+    ...DEFAULT_BREAKER,
+    open_timeout: 1000,
+    failure_on: { ...DEFAULT_BREAKER.failure_on, statuses: [429] },
+  });
+  assert.deepEqual(c.pools.web?.timeouts, { connect: 500, first_byte: 15_000, idle: 60_000 });
+});
+
+test('routes: name, match, retry, hedge and body limit defaults; match shorthands resolved', () => {
+  const c = valid({
+    limits: { max_body_bytes: 1000 },
+    pools: { web: { hosts: ['http://a:1'] } },
+    routes: [
+      { pool: 'web' },
+      {
+        pool: 'web',
+        match: { host: 'API.example.com', path_prefix: '/api', methods: ['get', 'POST'] },
+        breaker: {},
+        max_body_bytes: 5,
+      },
+    ],
+  });
+  const [first, second] = c.routes;
+  assert.deepEqual(first, {
+    name: 'route-0',
+    match: { hosts: [], path_prefix: '/', methods: [] },
+    pool: 'web',
+    strip_prefix: false,
+    timeout: 30_000,
+    retry: {
+      enabled: true,
+      max_attempts: 3,
+      methods: IDEMPOTENT_METHODS,
+      on: { connect_failure: true, reset: true, timeout: true, statuses: [500, 502, 503, 504] },
+      backoff: { base: 25, max: 250 },
+      honor_retry_after: true,
+    },
+    hedge: { enabled: false, delay: 100, max_hedges: 1 },
+    breaker: null,
+    max_body_bytes: 1000,
+  });
+  assert.equal(second?.name, 'route-1');
+  assert.deepEqual(second?.match, {
+    hosts: ['api.example.com'],
+    path_prefix: '/api',
+    methods: ['GET', 'POST'],
+  });
+  assert.deepEqual(second?.breaker, DEFAULT_BREAKER);
+  assert.equal(second?.max_body_bytes, 5);
+});
+
+test('listener names default to main, then listener-<index>', () => {
+  const c = valid({ listeners: [{ port: 1 }, { port: 2, host: '0.0.0.0' }] });
+  assert.deepEqual(c.listeners, [
+    { name: 'main', host: '127.0.0.1', port: 1 },
+    { name: 'listener-1', host: '0.0.0.0', port: 2 },
+  ]);
+});
+
+test('the resolved config is deeply frozen and never shares the default templates', () => {
+  const c = valid({ pools: { web: { hosts: ['http://a:1'] } }, routes: [{ pool: 'web' }] });
+  assert.ok(Object.isFrozen(c) && Object.isFrozen(c.pools.web?.breaker.failure_on.statuses));
+  assert.throws(() => {
+    (c.listeners as unknown as unknown[]).push({});
+  }, TypeError);
+  assert.throws(() => {
+    (c.routes[0]!.retry as { max_attempts: number }).max_attempts = 9;
+  }, TypeError);
+  assert.equal(Object.isFrozen(DEFAULT_POOL), false);
+  assert.equal(Object.isFrozen(IDEMPOTENT_METHODS), false);
+  assert.notEqual(c.routes[0]?.retry.methods, IDEMPOTENT_METHODS);
+});
+
+test('a resolved config validates to itself (admin "get config" → edit → reload)', () => {
+  const c = valid({
+    pools: {
+      web: {
+        hosts: ['http://a:1'],
+        balancer: { algorithm: 'ring_hash', hash_key: { header: 'X-User' } },
+        health: { active: {} },
+      },
+    },
+    routes: [{ pool: 'web', match: { host: ['a.com'] }, breaker: {} }],
+  });
+  assert.deepEqual(valid(JSON.parse(JSON.stringify(c))), c);
+});

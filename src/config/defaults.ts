@@ -1,0 +1,101 @@
+/**
+ * Every default in one place (the table in docs/configuration.md mirrors it). Durations in ms.
+ * These objects are templates: resolve.ts copies them, it never hands them out.
+ */
+
+import { rangeOf } from './statuses.js';
+import type {
+  ActiveHealthConfig,
+  BreakerConfig,
+  Config,
+  HedgeConfig,
+  ListenerConfig,
+  PoolConfig,
+  RetryConfig,
+} from './types.js';
+
+export const DEFAULT_LISTENER: ListenerConfig = { name: 'main', host: '127.0.0.1', port: 8080 };
+
+export const DEFAULT_TOP: Omit<Config, 'listeners' | 'pools' | 'routes'> = {
+  admin: { host: '127.0.0.1', port: 9901, token: null },
+  proxy: { trusted_proxies: [], via: 'keel', request_id_header: 'x-request-id' },
+  limits: { max_header_bytes: 16_384, max_body_bytes: 10_485_760, max_url_length: 8192 },
+  client: { headers_timeout: 10_000, idle_timeout: 60_000 },
+  shutdown: { drain_timeout: 15_000 },
+};
+
+export const DEFAULT_ACTIVE_HEALTH: ActiveHealthConfig = {
+  path: '/healthz',
+  interval: 5000,
+  timeout: 1000,
+  expected_statuses: rangeOf(200, 399),
+  healthy_threshold: 2,
+  unhealthy_threshold: 3,
+};
+
+export const DEFAULT_BREAKER: BreakerConfig = {
+  enabled: true,
+  window: 10_000,
+  buckets: 10,
+  failure_rate_threshold: 0.5,
+  minimum_requests: 20,
+  consecutive_failures: 5,
+  open_timeout: 5000,
+  max_open_timeout: 60_000,
+  half_open_max_probes: 1,
+  failure_on: { server_errors: true, timeouts: true, resets: true, statuses: [] },
+};
+
+/** A pool minus its name, hosts and the nullable parts (hash_key, active health). */
+export const DEFAULT_POOL: Omit<PoolConfig, 'name' | 'hosts'> = {
+  balancer: { algorithm: 'p2c_ewma', hash_key: null },
+  timeouts: { connect: 2000, first_byte: 15_000, idle: 60_000 },
+  connections: { max_per_host: 128, keep_alive_timeout: 4000 },
+  health: {
+    active: null,
+    outlier: {
+      enabled: true,
+      consecutive_5xx: 5,
+      consecutive_gateway_failures: 3,
+      base_ejection: 10_000,
+      max_ejection: 300_000,
+      max_ejection_percent: 50,
+      latency: { enabled: true, factor: 5, min_latency: 250, min_requests: 20 },
+    },
+    panic_threshold_percent: 50,
+    slow_start: 10_000,
+  },
+  breaker: DEFAULT_BREAKER,
+  concurrency: { max_in_flight: 1000, max_queue: 500, queue_timeout: 2000 },
+  retry_budget: { ratio: 0.2, min_concurrent: 3 },
+};
+
+/** RFC 9110 §9.2.2: the idempotent methods, the only ones retried (and hedged) by default. */
+export const IDEMPOTENT_METHODS = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'];
+
+export const DEFAULT_RETRY: RetryConfig = {
+  enabled: true,
+  max_attempts: 3,
+  methods: IDEMPOTENT_METHODS,
+  on: { connect_failure: true, reset: true, timeout: true, statuses: [500, 502, 503, 504] },
+  backoff: { base: 25, max: 250 },
+  honor_retry_after: true,
+};
+
+export const DEFAULT_HEDGE: HedgeConfig = { enabled: false, delay: 100, max_hedges: 1 };
+
+export const DEFAULT_ROUTE_TIMEOUT = 30_000;
+
+/**
+ * Deep merge of a validated partial over a template: absent (undefined) fields take the
+ * template's value; arrays and scalars given replace it; nested objects merge. Returns fresh
+ * objects and arrays, so that freezing a result never freezes a template.
+ */
+export function merge<T>(template: T, given: unknown): T {
+  if (Array.isArray(template)) return (Array.isArray(given) ? [...given] : [...template]) as T;
+  if (template === null || typeof template !== 'object') return (given === undefined ? template : given) as T;
+  const over = (given ?? {}) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(template)) out[k] = merge(v, over[k]);
+  return out as T;
+}

@@ -1,0 +1,83 @@
+/**
+ * Validated input → resolved Config parts, with every default applied (defaults.ts). The file's
+ * shorthands are expanded here: a host given as a URL string, `match.host` as one name or many.
+ */
+import {
+  DEFAULT_ACTIVE_HEALTH,
+  DEFAULT_BREAKER,
+  DEFAULT_HEDGE,
+  DEFAULT_LISTENER,
+  DEFAULT_POOL,
+  DEFAULT_RETRY,
+  DEFAULT_ROUTE_TIMEOUT,
+  merge,
+} from './defaults.js';
+import type { ConfigInput, PoolInput, RouteInput } from './schema.js';
+import type { Config, HashKey, HostConfig, ListenerConfig, PoolConfig, RouteConfig } from './types.js';
+import { isBareOrigin } from './url.js';
+
+export function resolveListeners(input: ConfigInput['listeners']): ListenerConfig[] {
+  if (input === undefined) return [{ ...DEFAULT_LISTENER }];
+  return input.map((l, i) => ({
+    name: l.name ?? (i === 0 ? DEFAULT_LISTENER.name : `listener-${i}`),
+    host: l.host ?? DEFAULT_LISTENER.host,
+    port: l.port ?? DEFAULT_LISTENER.port,
+  }));
+}
+
+export function resolveAdmin(input: ConfigInput['admin'], template: Config['admin']): Config['admin'] {
+  const admin = merge(template, input);
+  // `token: ${KEEL_ADMIN_TOKEN:-}` reads as "no token unless set": an empty token means none.
+  if (admin.token === '') admin.token = null;
+  return admin;
+}
+
+export function resolvePool(name: string, input: PoolInput): PoolConfig {
+  const base = merge(DEFAULT_POOL, input);
+  const active = input.health?.active;
+  const hashKey = input.balancer?.hash_key;
+  return {
+    name,
+    hosts: input.hosts.map(resolveHost),
+    ...base,
+    balancer: { algorithm: base.balancer.algorithm, hash_key: hashKey ? resolveHashKey(hashKey) : null },
+    health: { ...base.health, active: active ? merge(DEFAULT_ACTIVE_HEALTH, active) : null },
+  };
+}
+
+function resolveHashKey(k: HashKey): HashKey {
+  const out: HashKey = {};
+  if (k.header !== undefined) out.header = k.header.toLowerCase();
+  if (k.cookie !== undefined) out.cookie = k.cookie;
+  if (k.path !== undefined) out.path = k.path;
+  return out;
+}
+
+function resolveHost(h: { url: string; weight?: number | undefined; name?: string | undefined }): HostConfig {
+  const u = URL.canParse(h.url) ? new URL(h.url) : null;
+  // Normalise a bare http origin ("http://a:81/" → "http://a:81"); anything else is left as
+  // written for semantic.ts to report with the value the user gave.
+  const bare = u !== null && u.protocol === 'http:' && isBareOrigin(u, h.url);
+  const port = u === null ? '' : u.port || (u.protocol === 'https:' ? '443' : '80');
+  return {
+    url: bare ? u.origin : h.url,
+    weight: h.weight ?? 1,
+    name: h.name ?? (u === null ? h.url : `${u.hostname}:${port}`),
+  };
+}
+
+export function resolveRoute(index: number, input: RouteInput, maxBodyBytes: number): RouteConfig {
+  const m = input.match;
+  const hosts = [...(m?.host ?? []), ...(m?.hosts ?? [])].map((h) => h.toLowerCase());
+  return {
+    name: input.name ?? `route-${index}`,
+    match: { hosts: [...new Set(hosts)], path_prefix: m?.path_prefix ?? '/', methods: m?.methods ?? [] },
+    pool: input.pool,
+    strip_prefix: input.strip_prefix ?? false,
+    timeout: input.timeout ?? DEFAULT_ROUTE_TIMEOUT,
+    retry: merge(DEFAULT_RETRY, input.retry),
+    hedge: merge(DEFAULT_HEDGE, input.hedge),
+    breaker: input.breaker ? merge(DEFAULT_BREAKER, input.breaker) : null,
+    max_body_bytes: input.max_body_bytes ?? maxBodyBytes,
+  };
+}

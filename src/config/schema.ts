@@ -1,0 +1,99 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} in plain strings is the config syntax, not a mistake
+/**
+ * The input schema: what a config file may say. Strict objects everywhere, so that a typo is a
+ * problem, not a silently ignored key. Validation runs per section (and per pool and per route)
+ * so that one broken route does not hide the problems of the others — see validate.ts.
+ */
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { duration, int, NAME, NAME_RULE, nameString, port, TOKEN, TOKEN_RULE } from './schema-common.js';
+import { poolSchema } from './schema-pool.js';
+import { routeSchema } from './schema-route.js';
+
+const listener = z
+  .strictObject({
+    name: nameString('Listener name. Default "main" for the first, listener-<index> after.').optional(),
+    host: z.string().min(1).meta({ description: 'Address to bind. Default "127.0.0.1".' }).optional(),
+    port: port('TCP port; 0 = any free port. Default 8080.'),
+  })
+  .meta({ title: 'Listener' });
+
+function isAddressOrCidr(s: string): boolean {
+  const [addr = '', bits, ...rest] = s.split('/');
+  const family = isIP(addr);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+export const sections = {
+  listeners: z.array(listener).min(1).meta({ description: 'Where Keel accepts traffic.' }).optional(),
+  admin: z
+    .strictObject({
+      host: z.string().min(1).meta({ description: 'Default "127.0.0.1".' }).optional(),
+      port: port('Admin API port; 0 = any free port. Default 9901.'),
+      token: z
+        .string()
+        .nullable()
+        .meta({ description: 'Bearer token for the admin API; null or "" = none. Use ${VAR}.' })
+        .optional(),
+    })
+    .meta({ title: 'Admin server' })
+    .optional(),
+  proxy: z
+    .strictObject({
+      trusted_proxies: z
+        .array(z.string().refine(isAddressOrCidr, 'an IP address or CIDR, e.g. "10.0.0.0/8" or "::1"'))
+        .meta({ description: 'Addresses or CIDRs whose X-Forwarded-* headers are believed. Default [].' })
+        .optional(),
+      via: z
+        .string()
+        .regex(TOKEN, TOKEN_RULE)
+        .meta({ description: 'Pseudonym in the Via header. Default "keel".' })
+        .optional(),
+      request_id_header: z
+        .string()
+        .regex(TOKEN, TOKEN_RULE)
+        .meta({ description: 'Request id header. Default "x-request-id".' })
+        .optional(),
+    })
+    .optional(),
+  limits: z
+    .strictObject({
+      max_header_bytes: int('Request header size limit (431 beyond). Default 16384.', 1024, 1_048_576),
+      max_body_bytes: int('Request body limit (413 beyond). Default 10485760.', 0),
+      max_url_length: int('Request target length limit (414 beyond). Default 8192.', 16, 1_048_576),
+    })
+    .optional(),
+  client: z
+    .strictObject({
+      headers_timeout: duration('The request head must arrive within this.', 10_000, 1),
+      idle_timeout: duration('A client keep-alive connection closes after this idle time.', 60_000, 1),
+    })
+    .optional(),
+  shutdown: z
+    .strictObject({ drain_timeout: duration('Longest wait for in-flight requests on shutdown.', 15_000) })
+    .optional(),
+  pools: z
+    .record(z.string().regex(NAME, NAME_RULE), poolSchema)
+    .meta({ description: 'Upstream pools by name.' })
+    .optional(),
+  routes: z
+    .array(routeSchema)
+    .meta({ description: 'Routes, tried in order; the first match wins.' })
+    .optional(),
+};
+
+/** The whole file, for JSON Schema output (validation itself goes section by section). */
+export const configSchema = z.strictObject(sections).meta({
+  title: 'Keel configuration',
+  description:
+    'Keel gateway configuration (YAML or JSON). ${VAR} and ${VAR:-default} expand from the environment.',
+});
+
+export type SectionName = keyof typeof sections;
+export const SECTION_NAMES = Object.keys(sections) as SectionName[];
+export type PoolInput = z.output<typeof poolSchema>;
+export type RouteInput = z.output<typeof routeSchema>;
+export type ConfigInput = z.output<typeof configSchema>;
+export { poolSchema, routeSchema };
