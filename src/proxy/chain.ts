@@ -1,0 +1,62 @@
+import type { PoolConfig, RouteConfig } from '../config/types.js';
+import { hashKeyExtractor } from './balancer/hash-key.js';
+import type { GatewayContext } from './context.js';
+import { ForwardLink } from './forward.js';
+import { compose, type Link } from './link.js';
+import { RouteBreaker, RouteBreakerLink } from './policy/breaker.js';
+import { BulkheadLink } from './policy/bulkhead.js';
+import { DeadlineLink } from './policy/deadline.js';
+import { HedgeLink } from './policy/hedge.js';
+import { PickLink } from './policy/pick.js';
+import { RetryLink } from './policy/retry.js';
+import { responder } from './respond.js';
+import type { CompiledRoute } from './snapshot.js';
+import type { UpstreamPool } from './upstream/types.js';
+
+/**
+ * Builds a route's chain once per config version (ARCHITECTURE.md, "The request path"):
+ *
+ *   deadline → bulkhead → retry | hedge → route breaker → pick (+ host breaker) → forward
+ *
+ * A disabled feature is not in the chain (STYLE.md §9): no deadline link for timeout 0, no
+ * bulkhead for an unlimited pool, no retry link when neither retry nor hedging is on, no breaker
+ * link without route.breaker. The bulkhead sits outside retry (so a request holds one slot for
+ * all its tries); the route breaker sits inside it (so it judges every try).
+ * `breaker` is the route breaker to use (kept across reloads when its config is unchanged).
+ */
+export function compileRoute(
+  route: RouteConfig,
+  pool: UpstreamPool,
+  poolConfig: PoolConfig,
+  breaker: RouteBreaker | null,
+): CompiledRoute {
+  const links: Link[] = [];
+  if (route.timeout > 0) links.push(new DeadlineLink(route.timeout));
+  if (pool.limiter !== null) {
+    links.push(new BulkheadLink(pool.limiter, poolConfig.concurrency.queue_timeout, pool.name, route.name));
+  }
+  if (route.hedge.enabled && route.hedge.max_hedges > 0) {
+    links.push(new HedgeLink(route.hedge, route.retry, pool, route.name));
+  } else if (route.retry.enabled && route.retry.max_attempts > 1) {
+    links.push(new RetryLink(route.retry, pool, route.name));
+  }
+  if (breaker !== null) links.push(new RouteBreakerLink(breaker));
+  const hashKey = poolConfig.balancer.algorithm === 'ring_hash' ? poolConfig.balancer.hash_key : null;
+  links.push(new PickLink(pool, hashKey === null ? null : hashKeyExtractor(hashKey)));
+  links.push(new ForwardLink(pool, poolConfig.timeouts.first_byte, poolConfig.timeouts.idle));
+  return {
+    name: route.name,
+    match: route.match,
+    config: route,
+    pool,
+    chain: compose(responder, links),
+    maxBody: route.max_body_bytes,
+  };
+}
+
+/** The route breaker for a route, or null when the route has none (or it is disabled). */
+export function routeBreakerFor(route: RouteConfig, gw: GatewayContext): RouteBreaker | null {
+  const b = route.breaker;
+  if (b === null || !b.enabled) return null;
+  return new RouteBreaker(route.name, route.pool, b, gw.clock, gw.events);
+}

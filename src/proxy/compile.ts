@@ -1,0 +1,77 @@
+import type { Config } from '../config/types.js';
+import type { Clock } from '../core/clock.js';
+import type { EventBus } from '../core/events.js';
+import type { Random } from '../core/random.js';
+import { compileRoute, routeBreakerFor } from './chain.js';
+import type { GatewayContext } from './context.js';
+import type { HeaderRules } from './headers.js';
+import type { RouteBreaker } from './policy/breaker.js';
+import { Router } from './router.js';
+import type { CompiledRoute, PoolEntry, Snapshot } from './snapshot.js';
+import { TrustedProxies } from './trust.js';
+import { createPool } from './upstream/pool.js';
+
+export interface CompileDeps {
+  bus: EventBus;
+  clock: Clock;
+  random: Random;
+  gw: GatewayContext;
+}
+
+/**
+ * Config → Snapshot. A pool whose PoolConfig is deep-equal to the previous version's is reused
+ * as the same object, so its live state (breakers, ejections, EWMAs, connections) survives the
+ * reload; a route breaker likewise when its route, pool and breaker config are unchanged.
+ */
+export function compileSnapshot(
+  config: Config,
+  version: string,
+  prev: Snapshot | null,
+  deps: CompileDeps,
+  breakers: Map<string, RouteBreaker>,
+): Snapshot {
+  const pools = new Map<string, PoolEntry>();
+  for (const [name, pc] of Object.entries(config.pools)) {
+    const old = prev?.pools.get(name);
+    if (old !== undefined && deepEqual(old.config, pc)) pools.set(name, old);
+    else
+      pools.set(name, {
+        config: pc,
+        pool: createPool(pc, { bus: deps.bus, clock: deps.clock, random: deps.random }),
+      });
+  }
+  const nextBreakers = new Map<string, RouteBreaker>();
+  const routes: CompiledRoute[] = [];
+  for (const r of config.routes) {
+    const entry = pools.get(r.pool);
+    if (entry === undefined) throw new RangeError(`route "${r.name}": unknown pool "${r.pool}"`);
+    let rb = breakers.get(`${r.name}\u0000${r.pool}`) ?? null;
+    if (rb === null || r.breaker === null || !deepEqual(rb.config, r.breaker))
+      rb = routeBreakerFor(r, deps.gw);
+    if (rb !== null) nextBreakers.set(`${r.name}\u0000${r.pool}`, rb);
+    routes.push(compileRoute(r, entry.pool, entry.config, rb));
+  }
+  breakers.clear();
+  for (const [k, v] of nextBreakers) breakers.set(k, v);
+  const via = config.proxy.via;
+  const rules: HeaderRules = {
+    trusted: new TrustedProxies(config.proxy.trusted_proxies),
+    via: via === '' ? '' : `1.1 ${via}`,
+    requestIdHeader: config.proxy.request_id_header.toLowerCase(),
+  };
+  return { version, config, router: new Router(routes), routes, pools, rules, refs: 0 };
+}
+
+/** Structural equality of plain config data (objects, arrays, scalars). */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  for (const k of ka) if (!Object.hasOwn(rb, k) || !deepEqual(ra[k], rb[k])) return false;
+  return true;
+}

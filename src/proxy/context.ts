@@ -1,0 +1,44 @@
+import type { Clock } from '../core/clock.js';
+import type {
+  BreakerTransitionEvent,
+  Channel,
+  EventBus,
+  RequestDoneEvent,
+  RetryEvent,
+  ShedEvent,
+  TryDoneEvent,
+} from '../core/events.js';
+import type { Random } from '../core/random.js';
+import type { Exchange } from './exchange.js';
+
+/** The channels the request path publishes on, looked up once per gateway. */
+export interface ProxyEvents {
+  readonly requestDone: Channel<RequestDoneEvent>;
+  readonly tryDone: Channel<TryDoneEvent>;
+  readonly retry: Channel<RetryEvent>;
+  readonly shed: Channel<ShedEvent>;
+  readonly breaker: Channel<BreakerTransitionEvent>;
+}
+
+export function proxyEvents(bus: EventBus): ProxyEvents {
+  return {
+    requestDone: bus.channel('request.done'),
+    tryDone: bus.channel('try.done'),
+    retry: bus.channel('retry'),
+    shed: bus.channel('shed'),
+    breaker: bus.channel('breaker.transition'),
+  };
+}
+
+/** What every exchange reads of its gateway (one object per gateway, not per request). */
+export interface GatewayContext {
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly events: ProxyEvents;
+  /** True once drain() started: answers carry `Connection: close`. */
+  readonly draining: boolean;
+  /** Bookkeeping when an exchange ends (in-flight set, snapshot references, request.done). */
+  finished(ex: Exchange): void;
+  /** A chunked request body passed the route's max_body_bytes (KeelRequest.push). */
+  bodyTooLarge(ex: Exchange): void;
+}

@@ -1,0 +1,197 @@
+import type { Dispatcher } from 'undici';
+import type { TryErrorKind } from '../core/events.js';
+import { type Exchange, OPEN } from './exchange.js';
+import { Link } from './link.js';
+import { classifyError, codeFor } from './try-error.js';
+import type { TryOutcome, UpstreamHost, UpstreamPool } from './upstream/types.js';
+
+/** Told how each try ended (the route breaker); set on the try by the link that admitted it. */
+export interface OutcomeRecorder {
+  record(outcome: TryOutcome): void;
+}
+
+const WAITING = 0; // no response head yet
+const STREAMING = 1; // head committed to the client, body flowing
+const DONE = 2; // outcome reported
+
+/** One shared error object for our own aborts: the try's `abortKind` carries the reason. */
+const ABORTED = Object.assign(new Error('keel: upstream try aborted'), { code: 'KEEL_TRY_ABORTED' });
+
+/**
+ * The last link: sends ONE try to the host the pick link chose, through the host's undici pool,
+ * with undici's handler API (onConnect/onHeaders/onData/onComplete/onError): no promise and no
+ * stream object per response. Timeouts come from undici: connect (pool), first byte
+ * (`headersTimeout`, shortened to what is left of the route deadline), idle (`bodyTimeout`).
+ */
+export class ForwardLink extends Link {
+  readonly pool: UpstreamPool;
+  readonly firstByteMs: number;
+  readonly idleMs: number;
+
+  constructor(pool: UpstreamPool, firstByteMs: number, idleMs: number) {
+    super();
+    this.pool = pool;
+    this.firstByteMs = firstByteMs;
+    this.idleMs = idleMs;
+  }
+
+  dispatch(ex: Exchange): void {
+    const host = ex.picked!;
+    ex.picked = null;
+    const now = ex.gw.clock.now();
+    const t = new ForwardTry(ex, this, host, ex.tries, now);
+    if (ex.tries === 0) ex.firstHostId = host.id;
+    else ex.tried?.add(host.id);
+    ex.tries++;
+    ex.live.push(t);
+    // The first-byte timeout never outlives the route deadline (at least 1 ms for undici).
+    const headersTimeout = Math.min(this.firstByteMs, Math.max(1, ex.deadline - now));
+    try {
+      host.dispatcher.dispatch(
+        {
+          origin: host.origin,
+          path: ex.target,
+          method: ex.method,
+          headers: ex.upHeaders,
+          body: ex.body,
+          headersTimeout,
+          bodyTimeout: this.idleMs,
+        },
+        t,
+      );
+    } catch (err) {
+      t.onError(err as Error);
+    }
+  }
+}
+
+/** The undici handler of one try. Fixed shape; reports to the pool exactly once (#end). */
+export class ForwardTry implements Dispatcher.DispatchHandler {
+  readonly ex: Exchange;
+  readonly link: ForwardLink;
+  readonly host: UpstreamHost;
+  readonly attempt: number;
+  readonly started: number;
+  readonly hedge: boolean;
+  readonly token: boolean;
+  readonly recorder: OutcomeRecorder | null;
+  state = WAITING;
+  status = 0;
+  headMs = -1;
+  abortKind: TryErrorKind | '' = '';
+  #abort: ((err?: Error) => void) | null = null;
+  #resume: (() => void) | null = null;
+
+  constructor(ex: Exchange, link: ForwardLink, host: UpstreamHost, attempt: number, now: number) {
+    this.ex = ex;
+    this.link = link;
+    this.host = host;
+    this.attempt = attempt;
+    this.started = now;
+    this.hedge = ex.hedgePending;
+    this.token = ex.tokenPending;
+    this.recorder = ex.breakerPending;
+    ex.hedgePending = false;
+    ex.tokenPending = false;
+    ex.breakerPending = null;
+  }
+
+  /** Stop this try (client gone, deadline, hedge lost). Safe to call at any point. */
+  abort(kind: TryErrorKind): void {
+    if (this.state === DONE) return;
+    if (this.abortKind === '') this.abortKind = kind;
+    // Not connected yet: onConnect aborts as soon as undici hands us the abort function.
+    this.#abort?.(ABORTED);
+  }
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.#abort = abort;
+    if (this.abortKind !== '') abort(ABORTED);
+  }
+
+  onHeaders(status: number, raw: Buffer[], resume: () => void): boolean {
+    if (status < 200) return true; // 1xx informational (RFC 9110 §15.2): not relayed
+    if (this.state !== WAITING) return false;
+    const ex = this.ex;
+    this.status = status;
+    this.headMs = ex.gw.clock.now() - this.started;
+    if (ex.state !== OPEN) {
+      this.abort('aborted');
+      return false;
+    }
+    if (this.link.up.head(ex, this, status, raw)) {
+      this.state = STREAMING;
+      this.#resume = resume;
+      return true;
+    }
+    // Discarded for a retry: the status is this try's verdict; the connection is cut.
+    this.#end(null);
+    this.#abort?.(ABORTED);
+    return false;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.state !== STREAMING) return false;
+    const res = this.ex.res;
+    if (res.write(chunk)) return true;
+    // Backpressure: undici pauses reading the upstream until the client drains.
+    res.once('drain', this.#resume!);
+    return false;
+  }
+
+  onComplete(): void {
+    if (this.state !== STREAMING) return;
+    this.ex.res.end();
+    this.#end(null);
+  }
+
+  onError(err: Error): void {
+    if (this.state === DONE) return;
+    const ex = this.ex;
+    const kind = this.abortKind !== '' ? this.abortKind : classifyError(err, ex);
+    const streaming = this.state === STREAMING;
+    this.#end(kind);
+    if (streaming) {
+      // After the head went out, the only way to tell the client the body is incomplete is to
+      // close its connection.
+      if (ex.errorCode === '') ex.errorCode = codeFor(kind);
+      ex.res.destroy();
+      return;
+    }
+    if (ex.state === OPEN) this.link.up.fail(ex, this, kind, codeFor(kind));
+  }
+
+  #end(kind: TryErrorKind | null): void {
+    this.state = DONE;
+    const ex = this.ex;
+    const live = ex.live;
+    const i = live.indexOf(this);
+    if (i >= 0) live.splice(i, 1);
+    // A response's latency is its time to first byte, known already: no clock read for it.
+    const now = this.headMs >= 0 && !ex.gw.events.tryDone.active ? 0 : ex.gw.clock.now();
+    const latencyMs = this.headMs >= 0 ? this.headMs : now - this.started;
+    const outcome: TryOutcome =
+      kind === null
+        ? { kind: 'response', status: this.status, latencyMs }
+        : { kind: 'error', error: kind, latencyMs };
+    const pool = this.link.pool;
+    pool.tryEnd(this.host, outcome);
+    this.recorder?.record(outcome);
+    if (this.token) pool.retryBudget.releaseRetry();
+    const ch = ex.gw.events.tryDone;
+    if (ch.active) {
+      ch.publish({
+        requestId: ex.requestId,
+        route: ex.route?.name ?? '',
+        pool: pool.name,
+        host: this.host.name,
+        attempt: this.attempt,
+        hedge: this.hedge,
+        status: kind === null ? this.status : 0,
+        error: kind ?? '',
+        durationMs: now - this.started,
+        breakerState: this.host.breaker?.stateName ?? 'closed',
+      });
+    }
+  }
+}

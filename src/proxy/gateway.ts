@@ -1,0 +1,242 @@
+import type { Duplex } from 'node:stream';
+import type { Config, RouteMatch } from '../config/types.js';
+import { type Clock, systemClock } from '../core/clock.js';
+import type { EventBus } from '../core/events.js';
+import { mathRandom, type Random } from '../core/random.js';
+import { compileSnapshot } from './compile.js';
+import { type GatewayContext, type ProxyEvents, proxyEvents } from './context.js';
+import { COMMITTED, type Exchange, OPEN } from './exchange.js';
+import { handleRequest } from './handle.js';
+import type { KeelRequest, KeelResponse } from './messages.js';
+import type { RouteBreaker } from './policy/breaker.js';
+import { answerError } from './respond.js';
+import { Listener } from './server.js';
+import type { Snapshot } from './snapshot.js';
+import { handleUpgrade } from './upgrade.js';
+import type { PoolView, UpstreamPool } from './upstream/types.js';
+
+export interface GatewayDeps {
+  bus: EventBus;
+  clock?: Clock;
+  random?: Random;
+}
+
+export interface Gateway {
+  listen(): Promise<Array<{ name: string; host: string; port: number }>>;
+  reload(next: Config, version: string): Promise<void>;
+  drain(timeoutMs?: number): Promise<{ drained: boolean; remaining: number }>;
+  readonly draining: boolean;
+  readonly version: string;
+  inFlight(): number;
+  pools(): PoolView[];
+  routes(): Array<{ name: string; pool: string; match: RouteMatch }>;
+  close(): Promise<void>;
+}
+
+export function createGateway(config: Config, version: string, deps: GatewayDeps): Gateway {
+  return new KeelGateway(config, version, deps);
+}
+
+/** The data plane: listeners, the current snapshot, in-flight bookkeeping, reload and drain. */
+class KeelGateway implements Gateway, GatewayContext {
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly events: ProxyEvents;
+  readonly tunnels = new Set<Duplex>();
+  draining = false;
+  readonly #bus: EventBus;
+  readonly #breakers = new Map<string, RouteBreaker>();
+  readonly #live = new Set<Exchange>();
+  /** Older snapshots that still have requests in flight. */
+  readonly #retired = new Set<Snapshot>();
+  #snap: Snapshot;
+  #listeners: Listener[] = [];
+  #sweep: NodeJS.Timeout | null = null;
+  #drained: (() => void) | null = null;
+  #closed = false;
+
+  constructor(config: Config, version: string, deps: GatewayDeps) {
+    this.#bus = deps.bus;
+    this.clock = deps.clock ?? systemClock;
+    this.random = deps.random ?? mathRandom;
+    this.events = proxyEvents(deps.bus);
+    this.#snap = this.#compile(config, version, null);
+  }
+
+  get version(): string {
+    return this.#snap.version;
+  }
+
+  async listen(): Promise<Array<{ name: string; host: string; port: number }>> {
+    const config = this.#snap.config;
+    const handlers = { request: this.#onRequest, upgrade: this.#onUpgrade };
+    this.#listeners = config.listeners.map((l) => new Listener(l, config, handlers));
+    for (const e of this.#snap.pools.values()) e.pool.start();
+    this.#startSweep();
+    try {
+      return await Promise.all(this.#listeners.map((l) => l.listen()));
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
+  }
+
+  readonly #onRequest = (req: KeelRequest, res: KeelResponse): void => {
+    handleRequest(this.#snap, this, req, res, this.#live);
+  };
+
+  readonly #onUpgrade = (req: KeelRequest, socket: Duplex, head: Buffer): void => {
+    handleUpgrade(this.#snap, this, req, socket, head);
+  };
+
+  async reload(next: Config, version: string): Promise<void> {
+    const prev = this.#snap;
+    const snap = this.#compile(next, version, prev);
+    this.#snap = snap;
+    if (this.#listeners.length > 0) {
+      for (const e of snap.pools.values()) e.pool.start();
+      for (const l of this.#listeners) l.setClientTimeouts(next);
+      this.#startSweep();
+    }
+    if (prev.refs > 0) this.#retired.add(prev);
+    else this.#closeUnused(prev);
+  }
+
+  #compile(config: Config, version: string, prev: Snapshot | null): Snapshot {
+    const deps = { bus: this.#bus, clock: this.clock, random: this.random, gw: this };
+    return compileSnapshot(config, version, prev, deps, this.#breakers);
+  }
+
+  /** Bookkeeping when an exchange ends (its response closed). */
+  finished(ex: Exchange): void {
+    this.#live.delete(ex);
+    if (ex.slot !== null) {
+      const slot = ex.slot;
+      ex.slot = null;
+      slot.release();
+    }
+    if (ex.route !== null) ex.route.pool.retryBudget.requestFinished();
+    const snap = ex.snap;
+    snap.refs--;
+    if (snap.refs === 0 && this.#retired.delete(snap)) this.#closeUnused(snap);
+    const ch = this.events.requestDone;
+    if (ch.active) {
+      const now = this.clock.now();
+      ch.publish({
+        requestId: ex.requestId,
+        route: ex.route?.name ?? '',
+        pool: ex.route?.pool.name ?? '',
+        method: ex.method,
+        status: ex.status,
+        durationMs: now - ex.start,
+        tries: ex.tries,
+        host: ex.answerHost,
+        errorCode: ex.errorCode,
+        cache: '',
+        shed: ex.shed,
+        traceId: '',
+        at: now,
+      });
+    }
+    if (this.draining) {
+      for (const l of this.#listeners) l.closeIdle();
+      if (this.#live.size === 0) this.#drained?.();
+    }
+  }
+
+  /**
+   * The tries are left alone here: aborting one would make undici destroy the request stream,
+   * and with it the socket, before the 413 is flushed. The answer closes the connection, and
+   * the response's 'close' then stops everything (Exchange.clientClosed).
+   */
+  bodyTooLarge(ex: Exchange): void {
+    if (ex.state === OPEN) answerError(ex, 'KEEL_ERR_BODY_TOO_LARGE', true);
+    else if (ex.state === COMMITTED) ex.res.destroy();
+  }
+
+  /** Closes the pools of a dead snapshot that no live snapshot uses any more. */
+  #closeUnused(old: Snapshot): void {
+    const used = new Set<UpstreamPool>();
+    for (const e of this.#snap.pools.values()) used.add(e.pool);
+    for (const s of this.#retired) for (const e of s.pools.values()) used.add(e.pool);
+    for (const e of old.pools.values()) if (!used.has(e.pool)) void e.pool.close().catch(() => undefined);
+  }
+
+  /**
+   * The coarse deadline sweep (STYLE.md §10: no timer per request). Its period is a tenth of the
+   * shortest route timeout (10 ms to 1 s); each tick ends the exchanges whose deadline passed.
+   */
+  #startSweep(): void {
+    if (this.#sweep !== null) clearInterval(this.#sweep);
+    let min = Number.POSITIVE_INFINITY;
+    for (const r of this.#snap.config.routes) if (r.timeout > 0 && r.timeout < min) min = r.timeout;
+    const period = Math.max(10, Math.min(1000, Math.floor(min / 10)));
+    this.#sweep = setInterval(() => this.#expire(), period);
+    this.#sweep.unref();
+  }
+
+  #expire(): void {
+    if (this.#live.size === 0) return;
+    const now = this.clock.now();
+    for (const ex of this.#live) {
+      if (now < ex.deadline) continue;
+      if (ex.state === OPEN) {
+        answerError(ex, 'KEEL_ERR_DEADLINE_EXCEEDED');
+        ex.stop();
+      } else if (ex.state === COMMITTED) {
+        ex.errorCode = 'KEEL_ERR_DEADLINE_EXCEEDED';
+        ex.stop();
+        ex.res.destroy();
+      }
+    }
+  }
+
+  async drain(timeoutMs?: number): Promise<{ drained: boolean; remaining: number }> {
+    const limit = timeoutMs ?? this.#snap.config.shutdown.drain_timeout;
+    this.draining = true;
+    const drainCh = this.#bus.channel('drain');
+    if (drainCh.active) drainCh.publish({ phase: 'start', inFlight: this.#live.size, at: this.clock.now() });
+    for (const l of this.#listeners) l.stopAccepting();
+    if (this.#live.size > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, limit);
+        this.#drained = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.#drained = null;
+    }
+    const remaining = this.#live.size;
+    await this.close();
+    if (drainCh.active) drainCh.publish({ phase: 'done', inFlight: remaining, at: this.clock.now() });
+    return { drained: remaining === 0, remaining };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#sweep !== null) clearInterval(this.#sweep);
+    this.#sweep = null;
+    for (const s of this.tunnels) s.destroy();
+    this.tunnels.clear();
+    await Promise.all(this.#listeners.map((l) => l.close()));
+    for (const ex of [...this.#live]) ex.clientClosed();
+    const pools = new Set<UpstreamPool>();
+    for (const e of this.#snap.pools.values()) pools.add(e.pool);
+    for (const s of this.#retired) for (const e of s.pools.values()) pools.add(e.pool);
+    await Promise.all([...pools].map((p) => p.close().catch(() => undefined)));
+  }
+
+  inFlight(): number {
+    return this.#live.size;
+  }
+
+  pools(): PoolView[] {
+    return [...this.#snap.pools.values()].map((e) => e.pool.view());
+  }
+
+  routes(): Array<{ name: string; pool: string; match: RouteMatch }> {
+    return this.#snap.routes.map((r) => ({ name: r.name, pool: r.pool.name, match: r.match }));
+  }
+}

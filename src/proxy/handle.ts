@@ -1,0 +1,85 @@
+import type { GatewayContext } from './context.js';
+import { Exchange } from './exchange.js';
+import { scanRequestHeaders } from './headers.js';
+import { type KeelRequest, type KeelResponse, onResponseClose } from './messages.js';
+import { pathOf, removeDotSegments, splitAbsoluteForm, stripPrefix } from './path.js';
+import { answerError } from './respond.js';
+import type { Snapshot } from './snapshot.js';
+
+/**
+ * The entry of every request: limits and framing, routing, then the route's chain. Synchronous
+ * up to the upstream dispatch; the snapshot captured here is the one the request finishes on.
+ */
+export function handleRequest(
+  snap: Snapshot,
+  gw: GatewayContext,
+  req: KeelRequest,
+  res: KeelResponse,
+  live: Set<Exchange>,
+): void {
+  const ex = new Exchange(req, res, snap, gw, gw.clock.now());
+  snap.refs++;
+  live.add(ex);
+  res.owner = ex;
+  res.on('close', onResponseClose);
+  try {
+    route(ex, snap, req);
+  } catch (err) {
+    // A bug must cost one request, not the process (STYLE.md §5: stable code, logged by request.done).
+    if (!res.headersSent) answerError(ex, 'KEEL_ERR_INTERNAL');
+    else res.destroy(err as Error);
+    ex.stop();
+  }
+}
+
+function route(ex: Exchange, snap: Snapshot, req: KeelRequest): void {
+  scanRequestHeaders(req.rawHeaders, req.socket.remoteAddress ?? '', snap.rules, ex);
+  if (ex.framing !== '') {
+    answerError(ex, ex.framing, true);
+    return;
+  }
+  let target = req.url ?? '/';
+  if (target.length > snap.config.limits.max_url_length) {
+    answerError(ex, 'KEEL_ERR_URL_TOO_LONG', true);
+    return;
+  }
+  let host = ex.host;
+  if (target.charCodeAt(0) !== 47 /* / */) {
+    const abs = splitAbsoluteForm(target);
+    if (abs === null) {
+      answerError(ex, 'KEEL_ERR_BAD_REQUEST', true);
+      return;
+    }
+    host = abs[0];
+    target = abs[1];
+  }
+  let path = pathOf(target);
+  if (path.includes('/.')) {
+    const clean = removeDotSegments(path);
+    if (clean !== path) {
+      target = clean + target.slice(path.length);
+      path = clean;
+    }
+  }
+  const r = snap.router.match(host, path, ex.method);
+  if (r === undefined) {
+    answerError(ex, 'KEEL_ERR_ROUTE_NOT_FOUND');
+    return;
+  }
+  ex.route = r;
+  ex.target = r.config.strip_prefix ? stripPrefix(target, r.match.path_prefix) : target;
+  r.pool.retryBudget.requestStarted();
+  if (ex.chunked) {
+    ex.body = req;
+    req.bodyOwner = ex;
+    req.bodyBudget = r.maxBody;
+  } else if (ex.contentLength > 0) {
+    // RFC 9110 §15.5.14: refuse before reading; close, since the body stays unread.
+    if (ex.contentLength > r.maxBody) {
+      answerError(ex, 'KEEL_ERR_BODY_TOO_LARGE', true);
+      return;
+    }
+    ex.body = req;
+  }
+  r.chain.dispatch(ex);
+}

@@ -1,0 +1,213 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type HeaderRules, type RequestHead, saneRequestId, scanRequestHeaders } from './headers.js';
+import { responseHeaders } from './response-headers.js';
+import { TrustedProxies } from './trust.js';
+
+const rules = (trusted: string[] = []): HeaderRules => ({
+  trusted: new TrustedProxies(trusted),
+  via: '1.1 keel',
+  requestIdHeader: 'x-request-id',
+});
+const head = (): RequestHead => ({
+  host: '',
+  contentLength: -1,
+  chunked: false,
+  framing: '',
+  requestId: '',
+  upHeaders: [],
+});
+function scan(
+  raw: string[],
+  peer = '203.0.113.9',
+  r = rules(),
+): RequestHead & { map: Map<string, string[]> } {
+  const h = head();
+  scanRequestHeaders(raw, peer, r, h);
+  const map = new Map<string, string[]>();
+  for (let i = 0; i < h.upHeaders.length; i += 2) {
+    const k = h.upHeaders[i]!.toLowerCase();
+    map.set(k, [...(map.get(k) ?? []), h.upHeaders[i + 1]!]);
+  }
+  return { ...h, map };
+}
+
+describe('request headers', () => {
+  it('removes hop-by-hop fields and those named in Connection (RFC 9110 §7.6.1)', () => {
+    const h = scan([
+      'Host',
+      'a.test',
+      'Connection',
+      'keep-alive, X-Secret , Upgrade',
+      'X-Secret',
+      's',
+      'Keep-Alive',
+      'timeout=5',
+      'TE',
+      'trailers',
+      'Trailer',
+      'x',
+      'Upgrade',
+      'websocket',
+      'Proxy-Authorization',
+      'Basic x',
+      'Proxy-Connection',
+      'keep-alive',
+      'Accept',
+      '*/*',
+    ]);
+    for (const k of [
+      'connection',
+      'x-secret',
+      'keep-alive',
+      'te',
+      'trailer',
+      'upgrade',
+      'proxy-authorization',
+      'proxy-connection',
+    ]) {
+      assert.equal(h.map.has(k), false, k);
+    }
+    assert.deepEqual(h.map.get('accept'), ['*/*']);
+    assert.deepEqual(h.map.get('host'), ['a.test']);
+    assert.equal(h.host, 'a.test');
+  });
+
+  it('replaces forwarding headers from an untrusted peer', () => {
+    const h = scan(
+      [
+        'Host',
+        'a.test',
+        'X-Forwarded-For',
+        '1.2.3.4',
+        'X-Forwarded-Proto',
+        'https',
+        'X-Forwarded-Host',
+        'evil',
+        'Forwarded',
+        'for=1.2.3.4',
+      ],
+      '::ffff:198.51.100.7',
+    );
+    assert.deepEqual(h.map.get('x-forwarded-for'), ['198.51.100.7']);
+    assert.deepEqual(h.map.get('x-forwarded-proto'), ['http']);
+    assert.deepEqual(h.map.get('x-forwarded-host'), ['a.test']);
+    assert.equal(h.map.has('forwarded'), false);
+  });
+
+  it('appends to forwarding headers from a trusted proxy (CIDR, v4-mapped peer)', () => {
+    const r = rules(['10.0.0.0/8', '::1']);
+    const raw = [
+      'Host',
+      'a.test',
+      'X-Forwarded-For',
+      '1.2.3.4',
+      'x-forwarded-for',
+      '5.6.7.8',
+      'X-Forwarded-Proto',
+      'https',
+      'X-Forwarded-Host',
+      'www.a.test',
+    ];
+    const h = scan(raw, '::ffff:10.1.2.3', r);
+    assert.deepEqual(h.map.get('x-forwarded-for'), ['1.2.3.4, 5.6.7.8, 10.1.2.3']);
+    assert.deepEqual(h.map.get('x-forwarded-proto'), ['https']);
+    assert.deepEqual(h.map.get('x-forwarded-host'), ['www.a.test']);
+    assert.deepEqual(scan(raw, '::1', r).map.get('x-forwarded-for'), ['1.2.3.4, 5.6.7.8, ::1']);
+    assert.deepEqual(scan(raw, '11.0.0.1', r).map.get('x-forwarded-for'), ['11.0.0.1']);
+  });
+
+  it('appends Via (RFC 9110 §7.6.3)', () => {
+    assert.deepEqual(scan(['Host', 'a', 'Via', '1.0 fred']).map.get('via'), ['1.0 fred, 1.1 keel']);
+    assert.deepEqual(scan(['Host', 'a']).map.get('via'), ['1.1 keel']);
+  });
+
+  it('passes a sane request id through and generates one otherwise', () => {
+    assert.equal(scan(['Host', 'a', 'X-Request-Id', 'abc-123']).requestId, 'abc-123');
+    const gen = scan(['Host', 'a', 'X-Request-Id', 'bad id\u0001']);
+    assert.match(gen.requestId, /^[0-9a-f-]{36}$/);
+    assert.deepEqual(gen.map.get('x-request-id'), [gen.requestId]);
+    assert.equal(saneRequestId('x'.repeat(201)), false);
+  });
+
+  it('detects ambiguous framing (RFC 9112 §6.3)', () => {
+    assert.equal(
+      scan(['Host', 'a', 'Content-Length', '3', 'Transfer-Encoding', 'chunked']).framing,
+      'KEEL_ERR_REQUEST_SMUGGLING',
+    );
+    assert.equal(
+      scan(['Host', 'a', 'Content-Length', '3', 'Content-Length', '4']).framing,
+      'KEEL_ERR_REQUEST_SMUGGLING',
+    );
+    assert.equal(scan(['Host', 'a', 'Content-Length', '+3']).framing, 'KEEL_ERR_REQUEST_SMUGGLING');
+    assert.equal(scan(['Host', 'a', 'Transfer-Encoding', 'gzip']).framing, 'KEEL_ERR_REQUEST_SMUGGLING');
+    assert.equal(
+      scan(['Host', 'a', 'Transfer-Encoding', 'chunked', 'Transfer-Encoding', 'chunked']).framing,
+      'KEEL_ERR_REQUEST_SMUGGLING',
+    );
+    assert.equal(scan(['Host', 'a', 'Host', 'b']).framing, 'KEEL_ERR_BAD_REQUEST');
+    const same = scan(['Host', 'a', 'Content-Length', '3', 'Content-Length', '3']);
+    assert.equal(same.framing, '');
+    assert.deepEqual(same.map.get('content-length'), ['3']);
+    const chunked = scan(['Host', 'a', 'Transfer-Encoding', 'Chunked']);
+    assert.equal(chunked.framing, '');
+    assert.equal(chunked.chunked, true);
+    assert.equal(chunked.map.has('transfer-encoding'), false);
+  });
+});
+
+describe('response headers', () => {
+  const b = (...s: string[]) => s.map((x) => Buffer.from(x, 'latin1'));
+  it('drops hop-by-hop and Connection-named fields, appends Via and the request id', () => {
+    const out = responseHeaders(
+      b(
+        'Content-Type',
+        'text/plain',
+        'Connection',
+        'keep-alive, X-Hop',
+        'X-Hop',
+        '1',
+        'Transfer-Encoding',
+        'chunked',
+        'Keep-Alive',
+        'timeout=5',
+        'Via',
+        '1.1 up',
+        'Set-Cookie',
+        'a=1',
+        'Set-Cookie',
+        'b=2',
+        'X-Request-Id',
+        'other',
+      ),
+      rules(),
+      'rid',
+      false,
+    );
+    assert.deepEqual(out, [
+      'Content-Type',
+      'text/plain',
+      'Set-Cookie',
+      'a=1',
+      'Set-Cookie',
+      'b=2',
+      'via',
+      '1.1 up, 1.1 keel',
+      'x-request-id',
+      'rid',
+    ]);
+  });
+  it('adds Connection: close while draining and keeps latin1 bytes', () => {
+    const out = responseHeaders([Buffer.from('X-Name'), Buffer.from([0x63, 0xe9])], rules(), 'r', true);
+    assert.deepEqual(out, [
+      'X-Name',
+      'c\u00e9',
+      'via',
+      '1.1 keel',
+      'x-request-id',
+      'r',
+      'connection',
+      'close',
+    ]);
+  });
+});

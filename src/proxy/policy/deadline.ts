@@ -1,0 +1,24 @@
+import type { Exchange } from '../exchange.js';
+import { Link } from '../link.js';
+
+/**
+ * The route timeout as an absolute deadline on the exchange (issue 2: "the whole request").
+ * No timer per request: each try's first-byte timeout is cut to what is left (forward.ts), the
+ * retry and hedge links refuse to start a try that would begin after it, the bulkhead's queue
+ * wait is bounded by it, and the gateway's coarse sweep (gateway.ts) ends what is left — a
+ * stalled body or a slow connect — with 504 KEEL_ERR_DEADLINE_EXCEEDED, or by closing the
+ * client connection when the head was already sent.
+ */
+export class DeadlineLink extends Link {
+  readonly #timeoutMs: number;
+
+  constructor(timeoutMs: number) {
+    super();
+    this.#timeoutMs = timeoutMs;
+  }
+
+  dispatch(ex: Exchange): void {
+    ex.deadline = ex.start + this.#timeoutMs;
+    this.next.dispatch(ex);
+  }
+}

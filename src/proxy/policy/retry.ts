@@ -1,0 +1,193 @@
+import type { RetryConfig } from '../../config/types.js';
+import { fullJitterBackoff, parseRetryAfter } from '../../core/backoff.js';
+import type { ErrorCode } from '../../core/errors.js';
+import type { TryErrorKind } from '../../core/events.js';
+import { type Exchange, OPEN } from '../exchange.js';
+import type { ForwardTry } from '../forward.js';
+import { Link } from '../link.js';
+import type { UpstreamPool } from '../upstream/types.js';
+import { bufferSmallBody } from './replay.js';
+
+/**
+ * Budgeted retries (issue 2, "Retries"): only for the route's retry methods and replayable
+ * bodies; on connect failures, resets, timeouts before the first byte and the configured
+ * statuses; to a different host (the pick excludes hosts tried); after full-jitter backoff, or
+ * the upstream's Retry-After when it fits before the deadline; each retry takes a token from the
+ * pool's retry budget; none starts after the deadline. A retryable status with no retry left is
+ * passed through as the upstream sent it; a final connect/reset/timeout maps to 502/502/504.
+ *
+ * Several tries may be live at once when the HedgeLink subclass is used; a result then only ends
+ * the request when no other try is still running.
+ */
+export class RetryLink extends Link {
+  protected readonly pool: UpstreamPool;
+  protected readonly routeName: string;
+  readonly #cfg: RetryConfig;
+  readonly #methods: ReadonlySet<string>;
+  readonly #statuses: ReadonlySet<number>;
+  readonly #begin = (ex: Exchange): void => this.startTry(ex);
+
+  constructor(cfg: RetryConfig, pool: UpstreamPool, routeName: string) {
+    super();
+    this.#cfg = cfg;
+    this.pool = pool;
+    this.routeName = routeName;
+    this.#methods = new Set(cfg.enabled ? cfg.methods : []);
+    this.#statuses = new Set(cfg.on.statuses);
+  }
+
+  dispatch(ex: Exchange): void {
+    if (!this.#methods.has(ex.method)) ex.replayable = false;
+    else if (bufferSmallBody(ex, this.#begin)) return;
+    this.startTry(ex);
+  }
+
+  /** Starts the first try and every retry. */
+  protected startTry(ex: Exchange): void {
+    this.next.dispatch(ex);
+  }
+
+  override head(ex: Exchange, t: ForwardTry, status: number, raw: Buffer[]): boolean {
+    if (ex.replayable && this.#statuses.has(status)) {
+      if (ex.live.length > 1) return false; // a hedge still runs: let it answer instead
+      const delay = this.#delayFor(ex, raw);
+      if (this.admit(ex, `status_${status}`, delay)) {
+        this.#schedule(ex, delay);
+        return false;
+      }
+    }
+    return this.commit(ex, t, status, raw);
+  }
+
+  /** Passes a head up to the client; HedgeLink also stops the losing tries. */
+  protected commit(ex: Exchange, t: ForwardTry, status: number, raw: Buffer[]): boolean {
+    return this.up.head(ex, t, status, raw);
+  }
+
+  override fail(ex: Exchange, t: ForwardTry | null, kind: TryErrorKind, code: ErrorCode): void {
+    if (t === null) {
+      // Refused before the try existed (no host, breakers open): undo what was set up for it.
+      ex.hedgePending = false;
+      if (ex.tokenPending) {
+        ex.tokenPending = false;
+        this.pool.retryBudget.releaseRetry();
+      }
+    }
+    if (ex.live.length > 0) return; // another try is still running; its result decides
+    if (t !== null && ex.replayable && this.#retryable(kind)) {
+      const delay = fullJitterBackoff(
+        ex.retries + 1,
+        this.#cfg.backoff.base,
+        this.#cfg.backoff.max,
+        ex.gw.random,
+      );
+      // The failure is known, so the budget can be asked when the retry really starts: a
+      // retry waiting out its backoff puts no load on the upstreams and holds no token.
+      if (this.#limits(ex, kind, delay) === '') {
+        ex.lastKind = kind;
+        ex.lastCode = code;
+        this.#schedule(ex, delay);
+        return;
+      }
+    }
+    this.up.fail(ex, t, kind, code);
+  }
+
+  /**
+   * May another try start in `delayMs`, with a retry-budget token taken now? Checks attempts,
+   * the deadline and the budget, in that order (a refused retry takes no token), and publishes
+   * the `retry` event either way. Used when the decision cannot wait: a retryable answer is
+   * discarded only if its retry is certain, and a hedge starts at once.
+   */
+  protected admit(ex: Exchange, reason: string, delayMs: number): boolean {
+    if (this.#limits(ex, reason, delayMs) !== '') return false;
+    const allowed = this.pool.retryBudget.tryAcquireRetry();
+    this.#publish(ex, reason, allowed ? '' : 'budget');
+    if (!allowed) return false;
+    ex.tokenPending = true;
+    if (ex.tried === null) ex.tried = new Set([ex.firstHostId]);
+    return true;
+  }
+
+  /** Attempts and deadline; publishes the refusal (an allowed retry is published later). */
+  #limits(ex: Exchange, reason: string, delayMs: number): '' | 'deadline' | 'attempts' {
+    let refusedBy: '' | 'deadline' | 'attempts' = '';
+    if (reason !== 'hedge' && ex.retries + 2 > this.#cfg.max_attempts) refusedBy = 'attempts';
+    else if (delayMs < 0 || ex.gw.clock.now() + delayMs >= ex.deadline) refusedBy = 'deadline';
+    if (refusedBy !== '') this.#publish(ex, reason, refusedBy);
+    return refusedBy;
+  }
+
+  #publish(ex: Exchange, reason: string, refusedBy: '' | 'budget' | 'deadline' | 'attempts'): void {
+    const ch = ex.gw.events.retry;
+    if (!ch.active) return;
+    ch.publish({
+      requestId: ex.requestId,
+      pool: this.pool.name,
+      route: this.routeName,
+      attempt: ex.tries,
+      reason,
+      allowed: refusedBy === '',
+      refusedBy,
+    });
+  }
+
+  #retryable(kind: TryErrorKind): boolean {
+    const on = this.#cfg.on;
+    switch (kind) {
+      case 'connect':
+        return on.connect_failure;
+      case 'reset':
+        return on.reset;
+      case 'timeout':
+        return on.timeout;
+      default:
+        return false; // idle (body already flowing), aborted, breaker_open, other
+    }
+  }
+
+  /** Retry-After (RFC 9110 §10.2.3) when honoured and present, else full-jitter backoff. */
+  #delayFor(ex: Exchange, raw: Buffer[]): number {
+    if (this.#cfg.honor_retry_after) {
+      for (let i = 0; i < raw.length; i += 2) {
+        const name = raw[i]!;
+        if (name.length === 11 && name.toString('latin1').toLowerCase() === 'retry-after') {
+          const ms = parseRetryAfter(raw[i + 1]!.toString('latin1'), ex.gw.clock.now());
+          if (ms !== undefined) return ms;
+        }
+      }
+    }
+    return fullJitterBackoff(ex.retries + 1, this.#cfg.backoff.base, this.#cfg.backoff.max, ex.gw.random);
+  }
+
+  #schedule(ex: Exchange, delayMs: number): void {
+    ex.retries++;
+    ex.retryTimer = setTimeout(fireRetry, delayMs, this, ex);
+  }
+
+  /** Timer entry point (a module function: no closure per retry). */
+  runRetry(ex: Exchange): void {
+    ex.retryTimer = null;
+    if (ex.state !== OPEN) return; // a token taken at decision time is released by ex.stop()
+    if (ex.lastKind !== '') {
+      // A retry after a failure takes its token now (see fail()).
+      const kind = ex.lastKind;
+      const code = ex.lastCode as ErrorCode;
+      ex.lastKind = '';
+      ex.lastCode = '';
+      const allowed = this.pool.retryBudget.tryAcquireRetry();
+      this.#publish(ex, kind, allowed ? '' : 'budget');
+      if (!allowed) {
+        this.up.fail(ex, null, kind, code);
+        return;
+      }
+      ex.tokenPending = true;
+      if (ex.tried === null) ex.tried = new Set([ex.firstHostId]);
+    }
+    this.startTry(ex);
+  }
+}
+
+function fireRetry(link: RetryLink, ex: Exchange): void {
+  link.runRetry(ex);
+}

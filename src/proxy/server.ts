@@ -1,0 +1,118 @@
+import { createServer, type Server, STATUS_CODES } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Config, ListenerConfig } from '../config/types.js';
+import { ERROR_CODES, type ErrorCode } from '../core/errors.js';
+import { KeelRequest, KeelResponse } from './messages.js';
+import { errorBody } from './respond.js';
+
+export interface ListenerHandlers {
+  request(req: KeelRequest, res: KeelResponse): void;
+  upgrade(req: KeelRequest, socket: Duplex, head: Buffer): void;
+}
+
+/**
+ * One node:http listener. Header size and client timeouts are enforced by node:http itself
+ * (maxHeaderSize, headersTimeout, keepAliveTimeout); requestTimeout is off because the route
+ * deadline bounds whole requests, and a long upload must not be cut by a server-wide timer.
+ */
+export class Listener {
+  readonly name: string;
+  readonly server: Server<typeof KeelRequest, typeof KeelResponse>;
+  readonly #cfg: ListenerConfig;
+
+  constructor(cfg: ListenerConfig, config: Config, handlers: ListenerHandlers) {
+    this.name = cfg.name;
+    this.#cfg = cfg;
+    const headersTimeout = config.client.headers_timeout;
+    this.server = createServer({
+      IncomingMessage: KeelRequest,
+      ServerResponse: KeelResponse,
+      maxHeaderSize: config.limits.max_header_bytes,
+      headersTimeout,
+      requestTimeout: 0,
+      requireHostHeader: true,
+      // node checks headersTimeout on this interval (default 30 s): keep it a fraction of it.
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4))),
+    });
+    this.server.keepAliveTimeout = config.client.idle_timeout;
+    this.server.on('request', handlers.request);
+    this.server.on('upgrade', handlers.upgrade);
+    this.server.on('clientError', onClientError);
+  }
+
+  listen(): Promise<{ name: string; host: string; port: number }> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error) => reject(err);
+      this.server.once('error', onError);
+      this.server.listen(this.#cfg.port, this.#cfg.host, () => {
+        this.server.off('error', onError);
+        const a = this.server.address() as AddressInfo;
+        resolve({ name: this.name, host: this.#cfg.host, port: a.port });
+      });
+    });
+  }
+
+  /** Client timeouts may change on reload; header size and addresses need a restart. */
+  setClientTimeouts(config: Config): void {
+    this.server.headersTimeout = config.client.headers_timeout;
+    this.server.keepAliveTimeout = config.client.idle_timeout;
+  }
+
+  /** Drain step 1: refuse new connections, close the idle keep-alive ones. */
+  stopAccepting(): void {
+    if (this.server.listening) this.server.close();
+    this.server.closeIdleConnections();
+  }
+
+  closeIdle(): void {
+    this.server.closeIdleConnections();
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (!this.server.listening) {
+        this.server.closeAllConnections();
+        resolve();
+        return;
+      }
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+}
+
+/** node:http parse errors → the Keel answer (the request never reached a handler). */
+export function clientErrorCode(code: string | undefined): ErrorCode {
+  switch (code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return 'KEEL_ERR_HEADERS_TOO_LARGE';
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+    case 'HPE_HEADERS_TIMEOUT':
+      return 'KEEL_ERR_CLIENT_TIMEOUT';
+    case 'HPE_INVALID_TRANSFER_ENCODING':
+    case 'HPE_UNEXPECTED_CONTENT_LENGTH':
+    case 'HPE_INVALID_CONTENT_LENGTH':
+      return 'KEEL_ERR_REQUEST_SMUGGLING';
+    default:
+      return 'KEEL_ERR_BAD_REQUEST';
+  }
+}
+
+function onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(rawErrorResponse(clientErrorCode(err.code)), () => socket.destroy());
+}
+
+/** A complete HTTP/1.1 error answer as bytes, for sockets outside node's response machinery. */
+export function rawErrorResponse(code: ErrorCode, extra = ''): Buffer {
+  const status = ERROR_CODES[code].status;
+  const body = errorBody(code);
+  const head =
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-type: application/json\r\n` +
+    `content-length: ${body.length}\r\nx-keel-error: ${code}\r\n${extra}connection: close\r\n\r\n`;
+  return Buffer.concat([Buffer.from(head, 'latin1'), body]);
+}

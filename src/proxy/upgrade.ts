@@ -1,0 +1,185 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import type { Clock } from '../core/clock.js';
+import type { ErrorCode } from '../core/errors.js';
+import { type RequestHead, scanRequestHeaders } from './headers.js';
+import type { KeelRequest } from './messages.js';
+import { pathOf } from './path.js';
+import { responseHeaders } from './response-headers.js';
+import { rawErrorResponse } from './server.js';
+import type { Snapshot } from './snapshot.js';
+import { classifyError, codeFor } from './try-error.js';
+import type { UpstreamHost, UpstreamPool } from './upstream/types.js';
+
+export interface UpgradeContext {
+  readonly clock: Clock;
+  /** Open tunnels, destroyed when the gateway drains or closes. */
+  readonly tunnels: Set<Duplex>;
+}
+
+/**
+ * `Upgrade` pass-through (WebSocket and friends, RFC 9110 §7.8): route, pick one host (no retry:
+ * the handshake is not replayed), send the handshake through undici with `upgrade` set, and on
+ * 101 write the upstream's head to the client and pipe bytes both ways. Any other answer is
+ * relayed with `Connection: close`. Errors close both sides.
+ */
+export function handleUpgrade(
+  snap: Snapshot,
+  ctx: UpgradeContext,
+  req: KeelRequest,
+  socket: Duplex,
+  head: Buffer,
+): void {
+  const h: RequestHead = {
+    host: '',
+    contentLength: -1,
+    chunked: false,
+    framing: '',
+    requestId: '',
+    upHeaders: [],
+  };
+  scanRequestHeaders(req.rawHeaders, req.socket.remoteAddress ?? '', snap.rules, h);
+  const target = req.url ?? '/';
+  if (h.framing !== '') {
+    refuse(socket, h.framing);
+    return;
+  }
+  if (target.length > snap.config.limits.max_url_length) {
+    refuse(socket, 'KEEL_ERR_URL_TOO_LONG');
+    return;
+  }
+  const route = snap.router.match(h.host, pathOf(target), req.method ?? 'GET');
+  if (route === undefined) {
+    refuse(socket, 'KEEL_ERR_ROUTE_NOT_FOUND');
+    return;
+  }
+  const pool = route.pool;
+  const host = pool.pick({ key: undefined, exclude: undefined });
+  if (host === undefined) {
+    refuse(socket, 'KEEL_ERR_NO_HEALTHY_HOST');
+    return;
+  }
+  if (!pool.tryStart(host)) {
+    refuse(socket, 'KEEL_ERR_BREAKER_OPEN', 'retry-after: 1\r\n');
+    return;
+  }
+  const t = new UpgradeTry(snap, ctx, pool, host, socket, head, h.requestId);
+  socket.once('close', () => t.clientGone());
+  socket.on('error', () => socket.destroy());
+  let upgrade = 'websocket';
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === 'upgrade') upgrade = raw[i + 1]!;
+  try {
+    host.dispatcher.dispatch(
+      {
+        origin: host.origin,
+        path: target,
+        method: req.method ?? 'GET',
+        headers: h.upHeaders,
+        upgrade,
+        body: null,
+      },
+      t,
+    );
+  } catch (err) {
+    t.onError(err as Error);
+  }
+}
+
+function refuse(socket: Duplex, code: ErrorCode, extra = ''): void {
+  socket.end(rawErrorResponse(code, extra), () => socket.destroy());
+}
+
+class UpgradeTry implements Dispatcher.DispatchHandler {
+  readonly #started: number;
+  #ended = false;
+  #wrote = false;
+  #status = 0;
+  #abort: ((err?: Error) => void) | null = null;
+
+  constructor(
+    readonly snap: Snapshot,
+    readonly ctx: UpgradeContext,
+    readonly pool: UpstreamPool,
+    readonly host: UpstreamHost,
+    readonly socket: Duplex,
+    readonly head: Buffer,
+    readonly requestId: string,
+  ) {
+    this.#started = ctx.clock.now();
+  }
+
+  clientGone(): void {
+    if (!this.#ended) this.#abort?.(new Error('keel: client left during the upgrade'));
+  }
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.#abort = abort;
+    if (this.socket.destroyed) abort(new Error('keel: client left during the upgrade'));
+  }
+
+  onUpgrade(status: number, raw: Buffer[] | string[] | null, up: Duplex): void {
+    this.#end({ kind: 'response', status, latencyMs: this.ctx.clock.now() - this.#started });
+    const client = this.socket;
+    if (client.destroyed) {
+      up.destroy();
+      return;
+    }
+    // A 101 keeps its Upgrade/Connection fields: they are the handshake (RFC 9110 §15.2.2).
+    let text = `HTTP/1.1 ${status} Switching Protocols\r\n`;
+    const r = (raw ?? []) as Array<Buffer | string>;
+    for (let i = 0; i < r.length; i += 2) text += `${r[i]!.toString()}: ${r[i + 1]!.toString()}\r\n`;
+    if (this.snap.rules.via !== '') text += `via: ${this.snap.rules.via}\r\n`;
+    client.write(`${text}\r\n`, 'latin1');
+    if (this.head.length > 0) up.write(this.head);
+    const tunnels = this.ctx.tunnels;
+    tunnels.add(client);
+    const closeBoth = () => {
+      tunnels.delete(client);
+      client.destroy();
+      up.destroy();
+    };
+    up.on('error', closeBoth);
+    up.on('close', closeBoth);
+    client.on('error', closeBoth);
+    client.on('close', closeBoth);
+    client.pipe(up);
+    up.pipe(client);
+  }
+
+  /** The upstream refused the upgrade with an ordinary answer: relay it, then close. */
+  onHeaders(status: number, raw: Buffer[], resume: () => void): boolean {
+    if (status < 200) return true;
+    const headers = responseHeaders(raw, this.snap.rules, this.requestId, true);
+    this.#status = status;
+    let text = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n`;
+    for (let i = 0; i < headers.length; i += 2) text += `${headers[i]}: ${headers[i + 1]}\r\n`;
+    this.#wrote = true;
+    this.socket.write(`${text}\r\n`, 'latin1');
+    this.socket.on('drain', resume);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    return this.socket.write(chunk);
+  }
+
+  onComplete(): void {
+    this.#end({ kind: 'response', status: this.#status, latencyMs: this.ctx.clock.now() - this.#started });
+    this.socket.end();
+  }
+
+  onError(err: Error): void {
+    const kind = this.socket.destroyed ? 'aborted' : classifyError(err, null);
+    this.#end({ kind: 'error', error: kind, latencyMs: this.ctx.clock.now() - this.#started });
+    if (this.#wrote || this.socket.destroyed) this.socket.destroy();
+    else refuse(this.socket, codeFor(kind));
+  }
+
+  #end(outcome: Parameters<UpstreamPool['tryEnd']>[1]): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.pool.tryEnd(this.host, outcome);
+  }
+}
