@@ -36,18 +36,19 @@ export function loadLoop(
   url: string,
   opts: { concurrency: number; agent?: Agent | false; until?: (o: Outcome) => boolean },
 ) {
-  const outcomes: Outcome[] = [];
+  const outcomes: Array<Outcome & { startedAt: number }> = [];
   let stopped = false;
   const loops = Array.from({ length: opts.concurrency }, async () => {
     while (!stopped) {
-      const o = await get(url, opts.agent ?? false);
+      const startedAt = Date.now();
+      const o = { ...(await get(url, opts.agent ?? false)), startedAt };
       outcomes.push(o);
       if (opts.until?.(o)) return;
     }
   });
   return {
     outcomes,
-    async stop(): Promise<Outcome[]> {
+    async stop(): Promise<Array<Outcome & { startedAt: number }>> {
       stopped = true;
       await Promise.all(loops);
       return outcomes;

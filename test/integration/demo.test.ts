@@ -11,7 +11,12 @@ import { getJson, keepAliveAgent, loadLoop, waitFor } from './control-util.js';
 
 let demo: Demo;
 before(async () => {
-  demo = await startDemo({ port: 0, adminPort: 0, upstreamPorts: [0, 0, 0], logger: createLogger({ level: 'silent' }) });
+  demo = await startDemo({
+    port: 0,
+    adminPort: 0,
+    upstreamPorts: [0, 0, 0],
+    logger: createLogger({ level: 'silent' }),
+  });
 });
 after(() => demo?.close());
 
@@ -42,7 +47,10 @@ describe('keel demo', () => {
         const h = pools?.[0]?.hosts.find((x) => x.name === 'app-2');
         return h && h.state !== 'healthy' && h.state !== 'slow_start' ? h : undefined;
       });
-      assert.ok(['ejected', 'breaker_open', 'unhealthy', 'breaker_half_open'].includes(host.state), host.state);
+      assert.ok(
+        ['ejected', 'breaker_open', 'unhealthy', 'breaker_half_open'].includes(host.state),
+        host.state,
+      );
       const n = loop.outcomes.length;
       await waitFor('more traffic', () => (loop.outcomes.length >= n + 50 ? true : undefined));
     } finally {
@@ -51,6 +59,9 @@ describe('keel demo', () => {
       const failed = outcomes.filter((o) => o.status !== 200);
       assert.deepEqual(failed, [], `${failed.length} of ${outcomes.length} GETs failed`);
     }
-    await fetch(`${demo.adminUrl}/api/v1/demo/upstreams/app-2/fault`, { method: 'POST', body: '{"mode":"ok"}' });
+    await fetch(`${demo.adminUrl}/api/v1/demo/upstreams/app-2/fault`, {
+      method: 'POST',
+      body: '{"mode":"ok"}',
+    });
   });
 });

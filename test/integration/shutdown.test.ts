@@ -34,7 +34,11 @@ describe('graceful shutdown', () => {
     try {
       await waitFor('readiness', () => getJson(`http://127.0.0.1:${adminPort}/readyz`), 15_000);
       const agent = keepAliveAgent();
-      const loop = loadLoop(`http://127.0.0.1:${port}/work`, { concurrency: 8, agent, until: (o) => o.status !== 200 });
+      const loop = loadLoop(`http://127.0.0.1:${port}/work`, {
+        concurrency: 8,
+        agent,
+        until: (o) => o.status !== 200,
+      });
       await waitFor('load', () => (loop.outcomes.length >= 40 ? true : undefined));
       const before = loop.outcomes.length;
       keel.child.kill('SIGTERM');

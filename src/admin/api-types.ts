@@ -1,0 +1,86 @@
+/**
+ * The JSON shapes of the admin API: the only types the dashboard shares with the server
+ * (ARCHITECTURE.md, admin/). Plain data, JSON-safe.
+ */
+import type { ConfigProblem, RouteMatch } from '../config/types.js';
+import type { PoolView } from '../proxy/upstream/types.js';
+
+export type { HostView, PoolView } from '../proxy/upstream/types.js';
+
+/** GET /healthz body (application/health+json, draft-inadvisable-health-check style). */
+export interface HealthBody {
+  status: 'pass' | 'fail';
+}
+
+export interface ReadyCheck {
+  status: 'pass' | 'fail';
+  /** Why it fails, e.g. "0/3 hosts available". */
+  output?: string;
+  available?: number;
+  total?: number;
+}
+
+/** GET /readyz body. `checks` keys: "config", "draining", "pool:NAME" (observability may add more). */
+export interface ReadyBody {
+  status: 'pass' | 'fail';
+  checks: Record<string, ReadyCheck>;
+}
+
+export interface RouteView {
+  name: string;
+  pool: string;
+  match: RouteMatch;
+}
+
+export interface ConfigInfo {
+  version: string;
+  loaded_at: string; // ISO time of the last successful load or reload
+  source: 'file' | 'inline' | 'demo';
+  path: string | null;
+}
+
+/** What changed between the old and new config (diffConfig). */
+export interface ConfigChanges {
+  pools: { added: string[]; removed: string[]; changed: string[] };
+  routesChanged: boolean;
+  listenersChanged: boolean;
+  adminChanged: boolean;
+}
+
+export type ReloadResponse =
+  | { ok: true; version: string; changes: ConfigChanges | null }
+  | { ok: false; problems: ConfigProblem[] };
+
+/** One worker's view in GET /api/v1/workers (`keel run --workers N`, N > 1). */
+export interface WorkerView {
+  id: number;
+  pid: number;
+  up_since: string | null;
+  restarts: number;
+  version: string | null;
+  pools: PoolView[] | null; // null when the worker did not answer in time
+  error?: string;
+}
+
+export interface WorkersResponse {
+  workers: WorkerView[];
+}
+
+export interface DemoFault {
+  mode: 'ok' | 'down' | 'slow' | 'errors';
+  latency_ms: number;
+  error_rate: number;
+}
+
+export interface DemoUpstreamInfo {
+  name: string;
+  url: string;
+  port: number;
+  fault: DemoFault;
+  requests: number;
+}
+
+/** Every admin error answer. Admin-only codes (not_found, …) are not KEEL_ERR_* request errors. */
+export interface ErrorBody {
+  error: { code: string; message: string; fix: string };
+}

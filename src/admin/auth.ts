@@ -1,0 +1,64 @@
+/**
+ * Who may call what (issue 2 + docs/operations.md "Admin API"):
+ * - probes (/healthz, /readyz) are always open, so orchestrators need no secret;
+ * - with admin.token set, every mutating call (POST) needs `Authorization: Bearer <token>`;
+ * - on a non-loopback address every call but the probes needs it, and startup refuses a
+ *   non-loopback admin without a token (the admin API can reconfigure the gateway).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
+
+export type Access = 'probe' | 'read' | 'mutate';
+
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h === '::1') return true;
+  if (isIP(h) === 4) return h.startsWith('127.');
+  return h.startsWith('::ffff:127.');
+}
+
+/** Throws a readable error for a config the admin server must refuse to start with. */
+export function checkAdminExposure(host: string, token: string | null): void {
+  if (!isLoopback(host) && !token) {
+    throw new Error(
+      `admin.host is "${host}", which is not loopback, and admin.token is not set; ` +
+        'fix: set admin.token (e.g. from an environment variable) or bind the admin server to 127.0.0.1',
+    );
+  }
+}
+
+export class AdminAuth {
+  readonly #digest: Buffer | null;
+  readonly #loopback: boolean;
+
+  constructor(host: string, token: string | null) {
+    checkAdminExposure(host, token);
+    this.#digest = token ? sha256(token) : null;
+    this.#loopback = isLoopback(host);
+  }
+
+  needsToken(access: Access): boolean {
+    switch (access) {
+      case 'probe':
+        return false;
+      case 'read':
+        return !this.#loopback;
+      case 'mutate':
+        return this.#digest !== null || !this.#loopback;
+    }
+  }
+
+  /** True when the request may proceed. */
+  allows(access: Access, authorization: string | undefined): boolean {
+    if (!this.needsToken(access)) return true;
+    if (!this.#digest || !authorization) return false;
+    const m = /^Bearer\s+(.+)$/i.exec(authorization.trim());
+    if (!m?.[1]) return false;
+    // Hash both sides so the comparison is constant-time whatever the lengths.
+    return timingSafeEqual(sha256(m[1]), this.#digest);
+  }
+}
+
+function sha256(s: string): Buffer {
+  return createHash('sha256').update(s).digest();
+}

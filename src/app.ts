@@ -1,0 +1,138 @@
+/**
+ * The composition root (ARCHITECTURE.md): Config -> EventBus -> gateway + log subscriber + admin
+ * server, and the two lifecycle operations around them, reload and shutdown. Only cli/ imports it.
+ */
+
+import type { ReloadResponse } from './admin/api-types.js';
+import { checkAdminExposure } from './admin/auth.js';
+import type { AdminBackend, DemoControl } from './admin/routes.js';
+import { type AdminServer, createAdminServer } from './admin/server.js';
+import { createBackend } from './app-backend.js';
+import { ReloadQueue, type ReloadSource } from './app-reload.js';
+import { diffConfig, type LoadResult, loadConfigFile, validateConfig } from './config/index.js';
+import type { Config } from './config/types.js';
+import { systemClock } from './core/clock.js';
+import { EventBus } from './core/events.js';
+import { createGateway, type Gateway } from './proxy/gateway.js';
+import { createLogger, type Logger, subscribeLogs } from './telemetry/logging.js';
+
+export interface StartOptions {
+  config: Config;
+  version: string;
+  /** The file the config came from; reload re-reads it. */
+  configPath?: string | null;
+  /** The demo fleet's fault control (`keel demo` only). */
+  demo?: DemoControl | null;
+  logger?: Logger;
+  bus?: EventBus;
+  /** false in a supervised worker: the supervisor's primary runs the admin server. */
+  admin?: boolean;
+  env?: Record<string, string | undefined>;
+}
+
+export interface App {
+  readonly gateway: Gateway;
+  readonly bus: EventBus;
+  readonly logger: Logger;
+  readonly listeners: Array<{ name: string; host: string; port: number }>;
+  readonly admin: { host: string; port: number } | null;
+  readonly backend: AdminBackend;
+  config(): Config;
+  /** Validate-first reload: from the posted raw config, else the config file. */
+  reload(source: ReloadSource, raw?: unknown): Promise<ReloadResponse>;
+  /** Apply an already validated config (the supervisor validated it). */
+  apply(result: LoadResult, source: ReloadSource): Promise<ReloadResponse>;
+  shutdown(reason: string): Promise<{ drained: boolean; remaining: number }>;
+}
+
+export async function startApp(opts: StartOptions): Promise<App> {
+  // Refuse an exposed admin without a token before anything listens (docs/operations.md, Auth).
+  if (opts.admin !== false) checkAdminExposure(opts.config.admin.host, opts.config.admin.token);
+  const bus = opts.bus ?? new EventBus();
+  const logger = opts.logger ?? createLogger();
+  const unsubscribe = subscribeLogs(bus, logger);
+  const gateway = createGateway(opts.config, opts.version, { bus });
+  const state = {
+    config: opts.config,
+    version: opts.version,
+    loadedAt: systemClock.now(),
+    shuttingDown: false,
+  };
+  const queue = new ReloadQueue({
+    bus,
+    logger,
+    current: () => state.config,
+    read: (raw) => {
+      if (raw !== undefined) return validateConfig(raw, opts.env);
+      if (opts.configPath) return loadConfigFile(opts.configPath, opts.env);
+      return {
+        ok: false,
+        problems: [
+          {
+            path: '',
+            code: 'no_config_file',
+            message: 'this gateway was not started from a config file',
+            hint: 'POST the whole config as a JSON body to /api/v1/reload',
+          },
+        ],
+      };
+    },
+    apply: async (next, version) => {
+      const changes = diffConfig(state.config, next);
+      await gateway.reload(next, version);
+      Object.assign(state, { config: next, version, loadedAt: systemClock.now() });
+      return changes;
+    },
+  });
+  const backend = createBackend({
+    gateway,
+    state,
+    configPath: opts.configPath ?? null,
+    demo: opts.demo ?? null,
+    reload: (raw) => queue.run('api', raw),
+  });
+  let adminServer: AdminServer | null = null;
+  let adminAddr: { host: string; port: number } | null = null;
+  try {
+    const listeners = await gateway.listen();
+    if (opts.admin !== false) {
+      const a = opts.config.admin;
+      adminServer = createAdminServer({
+        host: a.host,
+        port: a.port,
+        token: a.token,
+        backend,
+        onError: (err) =>
+          logger.error({ event: 'admin.error', err, reason: 'handler_threw' }, 'admin handler failed'),
+      });
+      adminAddr = await adminServer.listen();
+    }
+    bus
+      .channel('config.reload')
+      .publish({ ok: true, version: opts.version, source: 'startup', problems: [], at: systemClock.now() });
+    return {
+      gateway,
+      bus,
+      logger,
+      listeners,
+      admin: adminAddr,
+      backend,
+      config: () => state.config,
+      reload: (source, raw) => queue.run(source, raw),
+      apply: (result, source) => queue.applyResult(result, source),
+      shutdown: async (reason) => {
+        state.shuttingDown = true; // /readyz turns 503 before the listeners stop accepting
+        logger.info({ event: 'shutdown', reason }, `shutting down: ${reason}`);
+        const result = await gateway.drain(state.config.shutdown.drain_timeout);
+        await adminServer?.close();
+        unsubscribe();
+        return result;
+      },
+    };
+  } catch (err) {
+    await gateway.close().catch(() => undefined);
+    await adminServer?.close();
+    unsubscribe();
+    throw err;
+  }
+}

@@ -1,0 +1,65 @@
+/** `keel demo fault NAME MODE`: tells a running demo's upstream to fail, through the admin API. */
+import type { Command } from 'commander';
+import { FAULT_MODES, parseFault } from '../../demo/fault.js';
+import { intArg, rateArg, urlArg } from '../args.js';
+import { UserError } from '../errors.js';
+
+interface FaultOpts {
+  latencyMs?: number;
+  errorRate?: number;
+  admin: string;
+  token?: string;
+}
+
+export function registerFault(demo: Command): void {
+  demo
+    .command('fault')
+    .description(`make a demo upstream fail: MODE is ${FAULT_MODES.join(' | ')}`)
+    .argument('<name>', 'upstream name: app-1, app-2 or app-3')
+    .argument('<mode>', FAULT_MODES.join(' | '))
+    .option('--latency-ms <ms>', 'added latency (slow defaults to 2000)', intArg(0, 600_000))
+    .option('--error-rate <rate>', 'share of 500 answers in errors mode, 0..1 (default 1)', rateArg)
+    .option('--admin <url>', 'admin server of the running demo', urlArg, 'http://127.0.0.1:9901')
+    .option('--token <token>', 'admin token (default: $KEEL_ADMIN_TOKEN)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ keel demo fault app-2 down\n  $ keel demo fault app-3 slow --latency-ms 1500\n  $ keel demo fault app-1 errors --error-rate 0.3\n  $ keel demo fault app-2 ok',
+    )
+    .action(async (name: string, mode: string, opts: FaultOpts) => {
+      const body = { mode, latency_ms: opts.latencyMs, error_rate: opts.errorRate };
+      const parsed = parseFault(body);
+      if (!parsed.ok) throw new UserError(parsed.message);
+      const token = opts.token ?? process.env.KEEL_ADMIN_TOKEN;
+      const url = `${opts.admin}/api/v1/demo/upstreams/${encodeURIComponent(name)}/fault`;
+      let res: Response;
+      try {
+        res = await fetch(url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(10_000),
+        });
+      } catch (err) {
+        throw new UserError(
+          `cannot reach the admin API at ${opts.admin} (${((err as Error).cause as Error | undefined)?.message ?? (err as Error).message}); is \`keel demo\` running?`,
+        );
+      }
+      const text = await res.text();
+      if (!res.ok) {
+        let message = text;
+        try {
+          message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? text;
+        } catch {
+          // not JSON: print as is
+        }
+        throw new UserError(`admin API answered ${res.status}: ${message}`);
+      }
+      const f = parsed.fault;
+      const extra = f.mode === 'slow' || f.latency_ms > 0 ? ` latency_ms=${f.latency_ms}` : '';
+      const rate = f.mode === 'errors' ? ` error_rate=${f.error_rate}` : '';
+      process.stdout.write(`${name}: ${f.mode}${extra}${rate}\n`);
+    });
+}

@@ -1,0 +1,35 @@
+/** `keel run -c FILE [--workers N]`: the config is validated before anything starts. */
+import { availableParallelism } from 'node:os';
+import type { Command } from 'commander';
+import { formatProblem, loadConfigFile } from '../../config/index.js';
+import { intArg } from '../args.js';
+import { UserError } from '../errors.js';
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run a gateway from a YAML or JSON config file')
+    .requiredOption('-c, --config <file>', 'YAML or JSON config file')
+    .option('-w, --workers <n>', 'worker processes (default: one per core)', intArg(1, 1024))
+    .addHelpText(
+      'after',
+      '\nSignals: SIGHUP reloads the file (an invalid one is refused; the last good config keeps serving);\n' +
+        'SIGTERM/SIGINT drain in-flight requests (shutdown.drain_timeout) and exit 0.\n\n' +
+        'Examples:\n  $ keel run -c keel.yaml\n  $ keel run -c keel.yaml --workers 1\n  $ kill -HUP <pid>   # reload the file',
+    )
+    .action(async (opts: { config: string; workers?: number }) => {
+      const loaded = loadConfigFile(opts.config);
+      if (!loaded.ok)
+        throw new UserError(
+          `${opts.config}: ${loaded.problems.length} problem(s); nothing started`,
+          loaded.problems.map(formatProblem),
+        );
+      const { runGateway } = await import('../run-gateway.js');
+      await runGateway({
+        configPath: opts.config,
+        config: loaded.config,
+        version: loaded.version,
+        workers: opts.workers ?? availableParallelism(),
+      });
+    });
+}

@@ -1,0 +1,19 @@
+import type { Command } from 'commander';
+import { formatProblem, loadConfigFile } from '../../config/index.js';
+import { UserError } from '../errors.js';
+
+export function registerValidate(program: Command): void {
+  program
+    .command('validate')
+    .description('check a config file: prints "ok" or one line per problem (path, what is wrong, how to fix)')
+    .requiredOption('-c, --config <file>', 'YAML or JSON config file')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ keel validate -c keel.yaml\n  $ keel validate -c keel.json && keel run -c keel.json\n\nExit codes: 0 valid, 1 invalid or unreadable.',
+    )
+    .action((opts: { config: string }) => {
+      const r = loadConfigFile(opts.config);
+      if (!r.ok) throw new UserError('', r.problems.map(formatProblem)); // exactly one line per problem
+      process.stdout.write(`ok: ${opts.config} (version ${r.version})\n`);
+    });
+}

@@ -1,0 +1,85 @@
+/**
+ * `keel demo`'s engine: three demo upstreams + the gateway + the admin server in one process (what
+ * `npm start` runs). startDemo is exported so the end-to-end test runs the same code path.
+ */
+import { type App, startApp } from '../app.js';
+import { demoConfig } from '../demo/config.js';
+import { DEMO_NAMES, DEMO_PORTS, DemoFleet } from '../demo/fleet.js';
+import type { Logger } from '../telemetry/logging.js';
+
+export interface DemoOptions {
+  host?: string;
+  port?: number;
+  adminPort?: number;
+  /** false: do not start app-1..3 (point the gateway at your own servers on 8081-8083). */
+  upstreams?: boolean;
+  upstreamPorts?: readonly number[];
+  logger?: Logger;
+}
+
+export interface Demo {
+  app: App;
+  fleet: DemoFleet | null;
+  gatewayUrl: string;
+  adminUrl: string;
+  close(reason?: string): Promise<void>;
+}
+
+export async function startDemo(o: DemoOptions = {}): Promise<Demo> {
+  const host = o.host ?? '127.0.0.1';
+  const fleet = o.upstreams === false ? null : new DemoFleet({ host, ports: o.upstreamPorts ?? DEMO_PORTS });
+  await fleet?.start();
+  const urls = fleet ? fleet.urls() : DEMO_PORTS.map((p) => `http://${host}:${p}`);
+  const loaded = demoConfig({
+    host,
+    port: o.port ?? 8080,
+    adminPort: o.adminPort ?? 9901,
+    upstreamUrls: urls,
+    upstreamNames: DEMO_NAMES,
+  });
+  if (!loaded.ok) {
+    await fleet?.close();
+    throw new Error(`internal: the demo config is invalid: ${JSON.stringify(loaded.problems)}`);
+  }
+  try {
+    const app = await startApp({
+      config: loaded.config,
+      version: loaded.version,
+      demo: fleet,
+      ...(o.logger ? { logger: o.logger } : {}),
+    });
+    const l = app.listeners[0]!;
+    return {
+      app,
+      fleet,
+      gatewayUrl: `http://${l.host}:${l.port}`,
+      adminUrl: `http://${app.admin!.host}:${app.admin!.port}`,
+      close: async (reason = 'demo closed') => {
+        await app.shutdown(reason);
+        await fleet?.close();
+      },
+    };
+  } catch (err) {
+    await fleet?.close();
+    throw err;
+  }
+}
+
+export function banner(d: Demo): string {
+  const adminFlag = d.adminUrl === 'http://127.0.0.1:9901' ? '' : ` --admin ${d.adminUrl}`;
+  return [
+    'Keel demo is running.',
+    `  gateway    ${d.gatewayUrl}/  -> pool "app" (app-1, app-2, app-3)`,
+    `  admin API  ${d.adminUrl}/api/v1/pools`,
+    '',
+    'Try:',
+    `  curl -s ${d.gatewayUrl}/hello`,
+    `  keel demo fault app-2 down${adminFlag}       # kill app-2: requests keep succeeding`,
+    `  keel demo fault app-3 slow --latency-ms 1500${adminFlag}`,
+    `  keel demo fault app-1 errors --error-rate 0.5${adminFlag}`,
+    `  curl -s ${d.adminUrl}/api/v1/pools      # health, ejections, breakers`,
+    `  keel demo fault app-2 ok${adminFlag}         # bring it back`,
+    'Ctrl-C drains and exits.',
+    '',
+  ].join('\n');
+}

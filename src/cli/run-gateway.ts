@@ -1,0 +1,49 @@
+/**
+ * `keel run`'s engine (loaded on demand so `keel validate` never loads the data plane):
+ * N = 1 runs the gateway in this process; N > 1 runs the node:cluster supervisor.
+ */
+import { startApp } from '../app.js';
+import type { Config } from '../config/types.js';
+import { Supervisor } from '../supervisor/supervisor.js';
+import { createLogger } from '../telemetry/logging.js';
+import { UserError } from './errors.js';
+import { installSignals } from './signals.js';
+
+export async function runGateway(o: {
+  configPath: string;
+  config: Config;
+  version: string;
+  workers: number;
+}): Promise<void> {
+  const logger = createLogger(o.workers > 1 ? { base: { role: 'supervisor' } } : {});
+  try {
+    if (o.workers === 1) {
+      const app = await startApp({ config: o.config, version: o.version, configPath: o.configPath, logger });
+      installSignals(app, logger);
+      logger.info(
+        { event: 'started', version: o.version, listeners: app.listeners, admin: app.admin, reason: 'run' },
+        'keel is running',
+      );
+      return;
+    }
+    const sup = new Supervisor({
+      configPath: o.configPath,
+      config: o.config,
+      version: o.version,
+      workers: o.workers,
+      logger,
+    });
+    const admin = await sup.start();
+    installSignals(sup, logger);
+    logger.info(
+      { event: 'started', version: o.version, workers: o.workers, admin, reason: 'run' },
+      `keel is running with ${o.workers} workers`,
+    );
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    // Ports taken, privileged ports, an exposed admin without a token: the user can fix these.
+    if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || /admin\.host|could not start/.test(e.message))
+      throw new UserError(e.message);
+    throw err;
+  }
+}

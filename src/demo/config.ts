@@ -1,0 +1,63 @@
+/**
+ * The demo gateway config (issue 2, "The demo"), written as the raw object a user would put in a
+ * file and passed through validateConfig, so the demo exercises the same path as `keel run`.
+ * Timings are short on purpose: a newcomer who puts app-2 down should see health, ejection and
+ * the breaker react within a few seconds.
+ */
+import { type LoadResult, validateConfig } from '../config/index.js';
+
+export interface DemoConfigOptions {
+  host?: string;
+  port?: number; // gateway listener, default 8080
+  adminPort?: number; // default 9901
+  adminToken?: string | null;
+  upstreamUrls: readonly string[]; // app-1..3 origins
+  upstreamNames?: readonly string[];
+}
+
+export function demoRawConfig(opts: DemoConfigOptions): Record<string, unknown> {
+  const host = opts.host ?? '127.0.0.1';
+  const names = opts.upstreamNames ?? opts.upstreamUrls.map((_, i) => `app-${i + 1}`);
+  return {
+    listeners: [{ name: 'main', host, port: opts.port ?? 8080 }],
+    admin: { host, port: opts.adminPort ?? 9901, ...(opts.adminToken ? { token: opts.adminToken } : {}) },
+    shutdown: { drain_timeout: '5s' },
+    pools: {
+      app: {
+        hosts: opts.upstreamUrls.map((url, i) => ({ url, name: names[i] ?? `app-${i + 1}` })),
+        balancer: { algorithm: 'p2c_ewma' },
+        timeouts: { connect: '500ms', first_byte: '5s' },
+        health: {
+          active: {
+            path: '/healthz',
+            interval: '1s',
+            timeout: '500ms',
+            healthy_threshold: 2,
+            unhealthy_threshold: 2,
+          },
+          outlier: {
+            enabled: true,
+            consecutive_5xx: 3,
+            consecutive_gateway_failures: 2,
+            base_ejection: '5s',
+          },
+          slow_start: '5s',
+        },
+        breaker: { enabled: true, minimum_requests: 10, consecutive_failures: 5, open_timeout: '3s' },
+      },
+    },
+    routes: [
+      {
+        name: 'app',
+        match: { path_prefix: '/' },
+        pool: 'app',
+        timeout: '10s',
+        retry: { enabled: true, max_attempts: 3 },
+      },
+    ],
+  };
+}
+
+export function demoConfig(opts: DemoConfigOptions): LoadResult {
+  return validateConfig(demoRawConfig(opts));
+}
