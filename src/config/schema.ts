@@ -80,7 +80,10 @@ export const sections = {
     .optional(),
   routes: z
     .array(routeSchema)
-    .meta({ description: 'Routes, tried in order; the first match wins.' })
+    .meta({
+      description:
+        'Routes. The most specific match wins: a route naming the request host before a host-less one, then the longest path_prefix (at a segment boundary), then file order (docs/proxying.md).',
+    })
     .optional(),
 };
 

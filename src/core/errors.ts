@@ -104,6 +104,7 @@ export const ERROR_CODES = {
   },
   KEEL_ERR_CONFIG_ENV_MISSING: {
     status: 0,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal config syntax is the point.
     meaning: 'The configuration references ${VAR} but the environment variable is not set.',
     fix: 'Export the variable before starting Keel, or remove the reference.',
   },
