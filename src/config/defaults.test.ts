@@ -18,9 +18,36 @@ test('an empty config gets every top-level default', () => {
     limits: { max_header_bytes: 16384, max_body_bytes: 10485760, max_url_length: 8192 },
     client: { headers_timeout: 10_000, idle_timeout: 60_000 },
     shutdown: { drain_timeout: 15_000 },
+    telemetry: {
+      access_log: { enabled: true },
+      metrics: { enabled: true },
+      tracing: {
+        enabled: false,
+        endpoint: 'http://127.0.0.1:4318/v1/traces',
+        sample_ratio: 1,
+        service_name: 'keel',
+        headers: {},
+        timeout: 10_000,
+      },
+      scaling: { threshold_percent: 80 },
+    },
     pools: {},
     routes: [],
   });
+});
+
+test('tracing export headers are kept as given (free-form keys), and telemetry merges over defaults', () => {
+  const c = valid({
+    telemetry: {
+      tracing: { enabled: true, sample_ratio: 0.25, headers: { 'x-api-key': 'k' } },
+      scaling: { threshold_percent: 70 },
+    },
+  });
+  assert.deepEqual(c.telemetry.tracing.headers, { 'x-api-key': 'k' });
+  assert.equal(c.telemetry.tracing.sample_ratio, 0.25);
+  assert.equal(c.telemetry.tracing.endpoint, 'http://127.0.0.1:4318/v1/traces');
+  assert.equal(c.telemetry.scaling.threshold_percent, 70);
+  assert.equal(c.telemetry.access_log.enabled, true);
 });
 
 test('a pool gets its name from its key, defaults everywhere, and hosts from URL shorthands', () => {

@@ -22,6 +22,19 @@ export const DEFAULT_TOP: Omit<Config, 'listeners' | 'pools' | 'routes'> = {
   limits: { max_header_bytes: 16_384, max_body_bytes: 10_485_760, max_url_length: 8192 },
   client: { headers_timeout: 10_000, idle_timeout: 60_000 },
   shutdown: { drain_timeout: 15_000 },
+  telemetry: {
+    access_log: { enabled: true },
+    metrics: { enabled: true },
+    tracing: {
+      enabled: false,
+      endpoint: 'http://127.0.0.1:4318/v1/traces',
+      sample_ratio: 1,
+      service_name: 'keel',
+      headers: {},
+      timeout: 10_000,
+    },
+    scaling: { threshold_percent: 80 },
+  },
 };
 
 export const DEFAULT_ACTIVE_HEALTH: ActiveHealthConfig = {
@@ -68,6 +81,7 @@ export const DEFAULT_POOL: Omit<PoolConfig, 'name' | 'hosts'> = {
   breaker: DEFAULT_BREAKER,
   concurrency: { max_in_flight: 1000, max_queue: 500, queue_timeout: 2000 },
   retry_budget: { ratio: 0.2, min_concurrent: 3 },
+  optional: false,
 };
 
 /** RFC 9110 §9.2.2: the idempotent methods, the only ones retried (and hedged) by default. */

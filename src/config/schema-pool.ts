@@ -143,6 +143,9 @@ export const poolSchema = z
         queue_timeout: duration('Longest wait in the queue before a 503.', 2000),
       })
       .optional(),
+    optional: bool(
+      'A nice-to-have dependency: with no available host, readiness says warn (not fail). Default false.',
+    ),
     retry_budget: z
       .strictObject({
         ratio: num('Retries in flight at most this share of active requests. Default 0.2.', 0, 1),

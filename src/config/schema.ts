@@ -6,7 +6,18 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { duration, int, NAME, NAME_RULE, nameString, port, TOKEN, TOKEN_RULE } from './schema-common.js';
+import {
+  bool,
+  duration,
+  int,
+  NAME,
+  NAME_RULE,
+  nameString,
+  num,
+  port,
+  TOKEN,
+  TOKEN_RULE,
+} from './schema-common.js';
 import { poolSchema } from './schema-pool.js';
 import { routeSchema } from './schema-route.js';
 
@@ -73,6 +84,49 @@ export const sections = {
     .optional(),
   shutdown: z
     .strictObject({ drain_timeout: duration('Longest wait for in-flight requests on shutdown.', 15_000) })
+    .optional(),
+  telemetry: z
+    .strictObject({
+      access_log: z
+        .strictObject({ enabled: bool('One JSON line per request on stdout. Default true.') })
+        .optional(),
+      metrics: z
+        .strictObject({ enabled: bool('Prometheus metrics on the admin server at /metrics. Default true.') })
+        .optional(),
+      tracing: z
+        .strictObject({
+          enabled: bool('Export OpenTelemetry traces over OTLP/HTTP. Default false.'),
+          endpoint: z
+            .url({ protocol: /^https?$/ })
+            .meta({ description: 'OTLP/HTTP traces URL. Default "http://127.0.0.1:4318/v1/traces".' })
+            .optional(),
+          sample_ratio: num('Share of new traces sampled, 0..1. Default 1.', 0, 1),
+          service_name: z
+            .string()
+            .min(1)
+            .meta({ description: 'service.name resource attribute. Default "keel".' })
+            .optional(),
+          headers: z
+            .record(z.string().regex(TOKEN, TOKEN_RULE), z.string())
+            .meta({ description: 'Headers sent with every export, e.g. an API key via ${VAR}.' })
+            .optional(),
+          timeout: duration('Export request timeout.', 10_000, 1),
+        })
+        .optional(),
+      scaling: z
+        .strictObject({
+          threshold_percent: num(
+            'Load at which to scale out; the handoff headroom is measured to it. Default 80.',
+            1,
+            100,
+          ),
+        })
+        .optional(),
+    })
+    .meta({
+      title: 'Telemetry',
+      description: 'Access logs, metrics, tracing and the handoff scaling threshold.',
+    })
     .optional(),
   pools: z
     .record(z.string().regex(NAME, NAME_RULE), poolSchema)

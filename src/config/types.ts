@@ -93,6 +93,11 @@ export interface PoolConfig {
   breaker: BreakerConfig;
   concurrency: ConcurrencyConfig;
   retry_budget: RetryBudgetConfig;
+  /**
+   * An optional pool (a nice-to-have dependency): with no available host it marks readiness
+   * `warn`, not `fail`, and the handoff report `degraded`, not `critical`.
+   */
+  optional: boolean;
 }
 
 export interface RetryConfig {
@@ -136,6 +141,28 @@ export interface ListenerConfig {
   port: number;
 }
 
+export interface TracingConfig {
+  enabled: boolean;
+  /** OTLP/HTTP traces endpoint, e.g. "http://127.0.0.1:4318/v1/traces". */
+  endpoint: string;
+  /** Share of new traces sampled, 0..1 (a sampled parent in traceparent is always honoured). */
+  sample_ratio: number;
+  service_name: string;
+  /** Extra headers sent with each export (e.g. an API key via ${VAR}). */
+  headers: Record<string, string>;
+  /** Export request timeout. */
+  timeout: number;
+}
+
+export interface TelemetryConfig {
+  /** Structured JSON access log, one line per request (pino, asynchronous). */
+  access_log: { enabled: boolean };
+  metrics: { enabled: boolean };
+  tracing: TracingConfig;
+  /** The handoff report's scaling threshold: headroom = threshold − current load (percent). */
+  scaling: { threshold_percent: number };
+}
+
 export interface Config {
   listeners: ListenerConfig[];
   admin: { host: string; port: number; token: string | null };
@@ -150,6 +177,7 @@ export interface Config {
   /** Client-side timeouts: headers must arrive within `headers`, the connection idles out after `idle`. */
   client: { headers_timeout: number; idle_timeout: number };
   shutdown: { drain_timeout: number };
+  telemetry: TelemetryConfig;
   pools: Record<string, PoolConfig>;
   routes: RouteConfig[];
 }

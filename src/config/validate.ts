@@ -75,9 +75,17 @@ export function validateConfig(raw: unknown, env: Env = process.env): LoadResult
     limits: top.limits,
     client: merge(DEFAULT_TOP.client, parsed.client),
     shutdown: merge(DEFAULT_TOP.shutdown, parsed.shutdown),
+    telemetry: resolveTelemetry(parsed.telemetry),
     pools: Object.fromEntries([...pools].map(([k, p]) => [k, p as PoolConfig])),
     routes: routes as RouteConfig[],
   };
   deepFreeze(config);
   return { ok: true, config, version: configVersion(config) };
+}
+
+/** merge() keeps only template keys, so the free-form export headers are copied as given. */
+function resolveTelemetry(input: ConfigInput['telemetry']): Config['telemetry'] {
+  const t = merge(DEFAULT_TOP.telemetry, input);
+  t.tracing.headers = { ...(input?.tracing?.headers ?? {}) };
+  return t;
 }

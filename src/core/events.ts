@@ -26,6 +26,7 @@ export interface RequestDoneEvent {
   route: string; // route name, '' when no route matched
   pool: string; // '' when no route matched
   method: string;
+  path: string; // request path as the client sent it, without the query
   status: number; // status sent to the client (0 if the client went away before a head)
   durationMs: number;
   tries: number; // upstream tries, including retries and hedges

@@ -127,6 +127,7 @@ class KeelGateway implements Gateway, GatewayContext {
         route: ex.route?.name ?? '',
         pool: ex.route?.pool.name ?? '',
         method: ex.method,
+        path: pathOf(ex.req.url),
         status: ex.status,
         durationMs: now - ex.start,
         tries: ex.tries,
@@ -239,4 +240,11 @@ class KeelGateway implements Gateway, GatewayContext {
   routes(): Array<{ name: string; pool: string; match: RouteMatch }> {
     return this.#snap.routes.map((r) => ({ name: r.name, pool: r.pool.name, match: r.match }));
   }
+}
+
+/** The path without the query: built only when someone listens to request.done. */
+function pathOf(url: string | undefined): string {
+  if (url === undefined) return '';
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
 }

@@ -54,6 +54,7 @@ export function poolConfig(over: DeepPartial<PoolConfig> & { hostCount?: number 
       failure_on: { server_errors: true, timeouts: true, resets: true, statuses: [] },
     },
     concurrency: { max_in_flight: 1000, max_queue: 500, queue_timeout: 2000 },
+    optional: false,
     retry_budget: { ratio: 0.2, min_concurrent: 3 },
   };
   return merge(base, over) as PoolConfig;
