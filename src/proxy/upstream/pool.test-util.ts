@@ -1,3 +1,4 @@
+import { DEFAULT_POOL } from '../../config/defaults.js';
 import type { PoolConfig } from '../../config/types.js';
 import { ManualClock } from '../../core/clock.js';
 import { EventBus, type EventName, type KeelEvents } from '../../core/events.js';
@@ -14,7 +15,7 @@ type DeepPartial<T> = {
   [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K];
 };
 
-/** A pool config with the documented defaults; hosts point at closed ports (no traffic is sent). */
+/** A pool config with the documented defaults (config/defaults.ts); hosts point at closed ports (no traffic is sent). */
 export function poolConfig(over: DeepPartial<PoolConfig> & { hostCount?: number } = {}): PoolConfig {
   const n = over.hostCount ?? 3;
   const base: PoolConfig = {
@@ -24,38 +25,10 @@ export function poolConfig(over: DeepPartial<PoolConfig> & { hostCount?: number 
       weight: 1,
       name: `h${i}`,
     })),
+    ...DEFAULT_POOL,
     balancer: { algorithm: 'round_robin', hash_key: null },
-    timeouts: { connect: 2000, first_byte: 15000, idle: 60000 },
-    connections: { max_per_host: 128, keep_alive_timeout: 4000 },
-    health: {
-      active: null,
-      outlier: {
-        enabled: true,
-        consecutive_5xx: 5,
-        consecutive_gateway_failures: 3,
-        base_ejection: 10_000,
-        max_ejection: 300_000,
-        max_ejection_percent: 50,
-        latency: { enabled: true, factor: 5, min_latency: 250, min_requests: 20 },
-      },
-      panic_threshold_percent: 50,
-      slow_start: 10_000,
-    },
-    breaker: {
-      enabled: false,
-      window: 10_000,
-      buckets: 10,
-      failure_rate_threshold: 0.5,
-      minimum_requests: 20,
-      consecutive_failures: 5,
-      open_timeout: 5000,
-      max_open_timeout: 60_000,
-      half_open_max_probes: 1,
-      failure_on: { server_errors: true, timeouts: true, resets: true, statuses: [] },
-    },
-    concurrency: { max_in_flight: 1000, max_queue: 500, queue_timeout: 2000 },
-    optional: false,
-    retry_budget: { ratio: 0.2, min_concurrent: 3 },
+    // Breakers off unless a test turns them on: most tests here are about ejection and health.
+    breaker: { ...DEFAULT_POOL.breaker, enabled: false },
   };
   return merge(base, over) as PoolConfig;
 }
