@@ -1,0 +1,543 @@
+#!/usr/bin/env bash
+# Macro benchmark: Keel against the direct upstream and the peer proxies of
+# ../shared/bench (nginx, HAProxy, fastify + @fastify/http-proxy, a bare undici
+# stream proxy), in ONE run on this machine, following the method of
+# ../shared/bench/RESULTS.md so the figures are comparable. Loopback only,
+# ports 18000-18999. Stops every process it started, by PID.
+#
+# usage: npm run bench            (= npm run build && bash bench/run.sh)
+#        RUNS=1 DURATION=3s WARMUP_NODE=5s RATE_DURATION=3 bash bench/run.sh   # quick smoke pass
+# knobs (env, defaults in brackets) — see bench/README.md:
+#   RUNS [3]  DURATION [10s]  CONNS [64]  THREADS [1]      closed loop: wrk -tTHREADS -cCONNS -dDURATION
+#   WARMUP [3s] (nginx/haproxy)  WARMUP_NODE [30s] (Node targets incl. Keel: V8 JIT warm-up)
+#   RATE [4000]  RATE_DURATION [10]  RATE_WARMUP [2]  RATE_RUNS [=RUNS]   open loop (bench/open-loop.mjs)
+#   OPEN_LOOP [1]  OPEN_LOOP_TARGETS ["direct-nginx nginx fastify-http-proxy undici-stream keel"]
+#   PHASES ["pinned"] (add "smp" for the whole-box phase)   WRK_CPUS [0]  SUT_CPUS [1]
+#   ONLY [''] regex on target names   INSTALL [1]   RUN_DIR [/tmp/keel-bench]
+#   MICRO [0] run MICRO_DIR/*.js first [dist/bench/micro]   KEEL_PROF [0] write V8 CPU profiles of Keel
+#   QUIET_MAX [15] QUIET_WAIT [10]  before each run wait up to QUIET_WAIT s while other processes use > QUIET_MAX % CPU
+#   NICE [0]  run every benchmark process at this nice level (e.g. -10 on a shared box; needs root)
+#   PEERS_DIR [../shared/bench]   KEEL_CONFIG [bench/keel-bench.yaml]   KEEL_MAIN [dist/src/cli/main.js]
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+PEERS=$(cd "${PEERS_DIR:-$ROOT/../shared/bench}" 2>/dev/null && pwd) || { echo "peers dir not found" >&2; exit 1; }
+CONF=$PEERS/peers-conf # read-only templates
+RUN=${RUN_DIR:-/tmp/keel-bench}
+NODEDIR=$RUN/peers-node # a copy: /work/shared is read-only, npm ci needs to write
+RUNS=${RUNS:-3}
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-3s}
+WARMUP_NODE=${WARMUP_NODE:-30s}
+CONNS=${CONNS:-64}
+THREADS=${THREADS:-1}
+RATE=${RATE:-4000}
+RATE_DURATION=${RATE_DURATION:-10}
+RATE_WARMUP=${RATE_WARMUP:-2}
+RATE_RUNS=${RATE_RUNS:-$RUNS}
+OPEN_LOOP=${OPEN_LOOP:-1}
+OPEN_LOOP_TARGETS=${OPEN_LOOP_TARGETS:-"direct-nginx nginx fastify-http-proxy undici-stream keel"}
+PHASES=${PHASES:-pinned}
+WRK_CPUS=${WRK_CPUS:-0}
+SUT_CPUS=${SUT_CPUS:-1}
+INSTALL=${INSTALL:-1}
+ONLY=${ONLY:-}
+MICRO=${MICRO:-0}
+MICRO_DIR=${MICRO_DIR:-$ROOT/dist/bench/micro}
+KEEL_PROF=${KEEL_PROF:-0}
+NICE=${NICE:-0}
+QUIET_MAX=${QUIET_MAX:-15}
+QUIET_WAIT=${QUIET_WAIT:-10}
+NICE_CMD=()
+[ "$NICE" = 0 ] || NICE_CMD=(nice -n "$NICE")
+KEEL_MAIN=${KEEL_MAIN:-$ROOT/dist/src/cli/main.js}
+KEEL_CONFIG=${KEEL_CONFIG:-$HERE/keel-bench.yaml}
+RESULTS=$RUN/results.tsv
+OPENLOOP=$RUN/openloop.tsv
+STAMP=$(date +%Y%m%d-%H%M%S)
+OUTDIR=$HERE/results
+PORTS=(18001 18002 18003 18100 18200 18400 18510 18511 18700 18701 18710 18711)
+
+log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
+die() { log "FATAL: $*"; exit 1; }
+
+# ---------------------------------------------------------------- install
+install_deps() {
+  local need=()
+  command -v nginx >/dev/null || need+=(nginx)
+  command -v haproxy >/dev/null || need+=(haproxy)
+  command -v wrk >/dev/null || need+=(wrk)
+  command -v taskset >/dev/null || need+=(util-linux)
+  command -v curl >/dev/null || need+=(curl)
+  if ((${#need[@]})); then
+    log "apt-get install ${need[*]}"
+    # Debian's postinst may try to start system nginx/haproxy (:80); we never use them.
+    DEBIAN_FRONTEND=noninteractive apt-get install -y "${need[@]}" >"$RUN/apt.log" 2>&1 ||
+      { apt-get update >>"$RUN/apt.log" 2>&1 &&
+        DEBIAN_FRONTEND=noninteractive apt-get install -y "${need[@]}" >>"$RUN/apt.log" 2>&1; } ||
+      die "apt-get install failed, see $RUN/apt.log"
+  fi
+}
+
+copy_peers_node() { # copy the peer Node proxies and install their locked deps (once per lock file)
+  mkdir -p "$NODEDIR"
+  cp "$PEERS/peers-node/"*.js "$PEERS/peers-node/package.json" "$PEERS/peers-node/package-lock.json" "$NODEDIR/"
+  chmod u+w "$NODEDIR"/*
+  if ! cmp -s "$NODEDIR/package-lock.json" "$NODEDIR/.installed-lock" || [ ! -d "$NODEDIR/node_modules" ]; then
+    [ "$INSTALL" = 1 ] || die "peer node_modules missing in $NODEDIR (run with INSTALL=1)"
+    log "npm ci in $NODEDIR"
+    (cd "$NODEDIR" && npm ci --no-audit --no-fund >"$RUN/npm.log" 2>&1) || die "npm ci failed, see $RUN/npm.log"
+    cp "$NODEDIR/package-lock.json" "$NODEDIR/.installed-lock"
+  fi
+}
+
+# ---------------------------------------------------------------- processes
+declare -a STARTED=() # every PID we started
+declare -A TPID=()    # target name -> PID serving it
+declare -A TPORT=()   # target name -> port
+declare -a TARGETS=() # targets of the current phase, in order
+UP_PID=
+LAST_PID=
+
+pin() { # CPUS cmd... : run in the foreground on those cores, at NICE priority when NICE is set
+  local cpus=$1
+  shift
+  taskset -c "$cpus" "${NICE_CMD[@]}" "$@"
+}
+
+start() { # NAME CPUS cmd... ; sets LAST_PID (no subshell, so STARTED is kept)
+  local name=$1 cpus=$2
+  shift 2
+  # A plain command (not a function) in the background: bash execs it, so $! is the server's
+  # own PID (taskset and nice exec too) and TERM reaches it, not a wrapper subshell.
+  taskset -c "$cpus" "${NICE_CMD[@]}" "$@" >"$RUN/$name.log" 2>&1 &
+  LAST_PID=$!
+  STARTED+=("$LAST_PID")
+}
+
+descendants() { # PID -> PID and all its descendants
+  local p=$1 c
+  echo "$p"
+  for c in $(ps -o pid= --ppid "$p" 2>/dev/null); do descendants "$c"; done
+}
+
+stop_pid() { # TERM, wait up to 5 s, then KILL; then any descendant left behind (cluster workers)
+  local pid=$1 k tree p
+  kill -0 "$pid" 2>/dev/null || return 0
+  tree=$(descendants "$pid")
+  kill -TERM "$pid" 2>/dev/null
+  for k in $(seq 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "PID $pid did not exit on TERM, sending KILL"
+    kill -KILL "$pid" 2>/dev/null
+  fi
+  wait "$pid" 2>/dev/null || true
+  for p in $tree; do
+    [ "$p" = "$pid" ] && continue
+    kill -0 "$p" 2>/dev/null && { log "child PID $p of $pid still running, sending KILL"; kill -KILL "$p" 2>/dev/null; }
+  done
+  return 0
+}
+
+stop_all() {
+  local pid
+  for pid in "${STARTED[@]}"; do stop_pid "$pid"; done
+  STARTED=()
+  TPID=()
+  TPORT=()
+  TARGETS=()
+  UP_PID=
+}
+trap 'stop_all' EXIT
+trap 'exit 130' INT TERM
+
+selected() { [ -z "$ONLY" ] || [[ $1 =~ $ONLY ]]; }
+
+add_target() { # NAME PORT PID
+  selected "$1" || return 0
+  TARGETS+=("$1")
+  TPORT[$1]=$2
+  TPID[$1]=$3
+}
+
+render() { # TEMPLATE OUT WORKERS
+  sed -e "s#__RUN__#$RUN#g" -e "s#__WORKERS__#$3#g" "$1" >"$2"
+}
+
+start_nginx() { # NAME CONF_TEMPLATE WORKERS CPUS
+  local name=$1 tmpl=$2 workers=$3 cpus=$4
+  mkdir -p "$RUN/$name-tmp"
+  render "$tmpl" "$RUN/$name.conf" "$workers"
+  nginx -t -q -e "$RUN/$name.err" -c "$RUN/$name.conf" || die "nginx -t failed for $name"
+  start "$name" "$cpus" nginx -e "$RUN/$name.err" -c "$RUN/$name.conf" -g 'daemon off;'
+}
+
+start_haproxy() { # WORKERS CPUS
+  render "$CONF/haproxy.cfg" "$RUN/haproxy.cfg" "$1"
+  haproxy -c -q -f "$RUN/haproxy.cfg" || die "haproxy -c failed"
+  start haproxy "$2" haproxy -db -f "$RUN/haproxy.cfg"
+}
+
+start_node() { # NAME CPUS PORT [ENV=VAL...] -- script args
+  local name=$1 cpus=$2 port=$3
+  shift 3
+  local envs=()
+  while [ "$1" != "--" ]; do
+    envs+=("$1")
+    shift
+  done
+  shift
+  start "$name" "$cpus" env PORT="$port" "${envs[@]}" node "$NODEDIR/$1" "${@:2}"
+}
+
+keel_available() { [ -f "$KEEL_MAIN" ]; }
+
+start_keel() { # NAME CPUS WORKERS PORT ADMIN_PORT
+  local name=$1 cpus=$2 workers=$3 port=$4 admin=$5 prof=()
+  sed -e "s/port: 18700/port: $port/" -e "s/port: 18701/port: $admin/" "$KEEL_CONFIG" >"$RUN/$name.yaml"
+  if [ "$KEEL_PROF" = 1 ]; then
+    rm -rf "$RUN/$name-prof"
+    prof=(--cpu-prof "--cpu-prof-dir=$RUN/$name-prof")
+  fi
+  start "$name" "$cpus" node "${prof[@]}" "$KEEL_MAIN" run -c "$RUN/$name.yaml" --workers "$workers"
+}
+
+# ---------------------------------------------------------------- checks
+wait_port() { # PORT [PID] -> 0 when it answers HTTP 200 (gives up after 15 s or when PID exits)
+  local port=$1 pid=${2:-} k
+  for k in $(seq 150); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/" 2>/dev/null)" = 200 ] && return 0
+    [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null && return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+check_target() { # NAME -> verifies status and body length, logs the upstream spread of 6 requests
+  local name=$1 port=${TPORT[$1]} url k out code len spread
+  url="http://127.0.0.1:$port/"
+  if ! wait_port "$port" "${TPID[$name]}"; then
+    log "$name on :$port does not answer; last lines of $RUN/$name.log:"
+    tail -n 20 "$RUN/$name.log" >&2 2>/dev/null
+    die "$name did not start"
+  fi
+  local urls=()
+  for k in 1 2 3 4 5 6; do urls+=("$url"); done
+  out=$(curl -s "${urls[@]}")
+  code=$(curl -s -o /dev/null -w '%{http_code}' "$url")
+  len=$(curl -s "$url" | wc -c)
+  [ "$code" = 200 ] || die "$name: HTTP $code"
+  [ "$len" = 100 ] || die "$name: body is $len bytes, expected 100"
+  spread=$(grep -o 'upstream [a-z]* [0-9]*' <<<"$out" | awk '{print $3}' | sort | uniq -c | awk '{printf "%s:%s ", $2, $1}')
+  log "check $name :$port -> 200, 100 B, upstream spread over 6 reqs: $spread"
+}
+
+# ---------------------------------------------------------------- measuring
+cpu_snapshot() { # "busy0 total0 steal0 busy1 total1 steal1" from /proc/stat
+  awk '/^cpu[01] /{t=0; for(i=2;i<=NF;i++) t+=$i; idle=$5+$6; printf "%d %d %d ", t-idle, t, $9}' /proc/stat
+}
+
+tree_ticks() { # PID -> utime+stime ticks of the process tree
+  local p s=0 v
+  [ -n "$1" ] || { echo 0; return; }
+  for p in $(descendants "$1"); do
+    v=$(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null) && s=$((s + v))
+  done
+  echo "$s"
+}
+
+to_ms() { # wrk latency string -> ms
+  awk -v v="$1" 'BEGIN{
+    if (v ~ /us$/) { sub(/us$/,"",v); printf "%.3f", v/1000 }
+    else if (v ~ /ms$/) { sub(/ms$/,"",v); printf "%.3f", v }
+    else if (v ~ /s$/) { sub(/s$/,"",v); printf "%.3f", v*1000 }
+    else print "nan" }'
+}
+
+dur_s() { awk -v v="$1" 'BEGIN{ if (v ~ /m$/) {sub(/m$/,"",v); print v*60} else {sub(/s$/,"",v); print v} }'; }
+
+# "Others" = CPU used by processes that are not ours: all user+nice+system time of the box minus
+# the time of every process tree we started and of this shell's reaped children (wrk, the
+# open-loop generator, ps/awk). Sampling other PIDs instead would miss the short-lived ones
+# (a test run, a compiler), which are exactly what makes a shared box noisy.
+box_ticks() { awk '/^cpu /{print $2+$3+$4; exit}' /proc/stat; }
+
+ours_ticks() { # -> OURS (a global: `times` must run in this shell, not in a $( ) subshell)
+  local p n=0
+  for p in "${STARTED[@]}"; do n=$((n + $(tree_ticks "$p"))); done
+  times >"$RUN/times.txt" # this shell and its reaped children: "0m1.234s 0m0.567s" x 2 lines
+  OURS=$((n + $(awk -v h="$(getconf CLK_TCK)" '{for (i=1;i<=NF;i++) {split($i,a,/[ms]/); t+=a[1]*60+a[2]}}
+    END{printf "%.0f", t*h}' "$RUN/times.txt")))
+}
+
+O_BOX= O_OURS= O_T=
+others_begin() {
+  ours_ticks
+  O_OURS=$OURS
+  O_BOX=$(box_ticks)
+  O_T=$(date +%s.%N)
+}
+others_end() { # -> OTHERS: % of one core used by others since others_begin
+  local box t
+  box=$(box_ticks)
+  t=$(date +%s.%N)
+  ours_ticks
+  OTHERS=$(awk -v a=$((box - O_BOX - (OURS - O_OURS))) -v h="$(getconf CLK_TCK)" -v s0="$O_T" -v s1="$t" \
+    'BEGIN{v=100*a/h/(s1-s0); printf "%.0f", v < 0 ? 0 : v}')
+}
+
+others_pct() { # SECONDS -> OTHERS over that time
+  others_begin
+  sleep "$1"
+  others_end
+}
+
+pause_until_quiet() { # the 1 s pause between runs; on a shared box wait (up to QUIET_WAIT s) for others to calm down
+  local waited=0
+  others_pct 1
+  while ((OTHERS > QUIET_MAX && waited < QUIET_WAIT)); do
+    ((waited == 0)) && log "other processes use $OTHERS% CPU; waiting up to ${QUIET_WAIT}s for them to calm down"
+    others_pct 1
+    waited=$((waited + 1))
+  done
+  ((OTHERS > QUIET_MAX && QUIET_WAIT > 0)) && log "still busy ($OTHERS% CPU by others); measuring anyway"
+  return 0
+}
+
+# Globals set by measure_begin/measure_end: CPU0 CPU1 STEAL SRVCPU UPCPU OTHERS
+M_C= M_S= M_U= M_T=
+measure_begin() { # TARGET
+  others_begin
+  M_C=$(cpu_snapshot)
+  M_S=$(tree_ticks "${TPID[$1]}")
+  M_U=$(tree_ticks "$UP_PID")
+  M_T=$(date +%s.%N)
+}
+measure_end() { # TARGET
+  local c s u t hz b0 t0 st0 b1 t1 st1 B0 T0 ST0 B1 T1 ST1
+  c=$(cpu_snapshot)
+  s=$(tree_ticks "${TPID[$1]}")
+  u=$(tree_ticks "$UP_PID")
+  t=$(date +%s.%N)
+  others_end
+  hz=$(getconf CLK_TCK)
+  read -r b0 t0 st0 b1 t1 st1 <<<"$M_C"
+  read -r B0 T0 ST0 B1 T1 ST1 <<<"$c"
+  CPU0=$(awk -v a=$((B0 - b0)) -v b=$((T0 - t0)) 'BEGIN{printf "%.0f", b ? 100*a/b : 0}')
+  CPU1=$(awk -v a=$((B1 - b1)) -v b=$((T1 - t1)) 'BEGIN{printf "%.0f", b ? 100*a/b : 0}')
+  STEAL=$(awk -v a=$((ST0 - st0 + ST1 - st1)) -v b=$((T0 - t0 + T1 - t1)) 'BEGIN{printf "%.1f", b ? 100*a/b : 0}')
+  SRVCPU=$(awk -v a=$((s - M_S)) -v h="$hz" -v s0="$M_T" -v s1="$t" 'BEGIN{printf "%.0f", 100*a/h/(s1-s0)}')
+  UPCPU=$(awk -v a=$((u - M_U)) -v h="$hz" -v s0="$M_T" -v s1="$t" 'BEGIN{printf "%.0f", 100*a/h/(s1-s0)}')
+}
+
+run_wrk() { # PHASE TARGET RUN WRKCPUS
+  local phase=$1 target=$2 run=$3 wcpus=$4 port=${TPORT[$2]}
+  local out="$RUN/wrk-$phase-$target-$run.txt" rps p50 p99 non2xx sockerr
+  measure_begin "$target"
+  pin "$wcpus" wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$port/" >"$out" 2>&1
+  measure_end "$target"
+  rps=$(awk '/^Requests\/sec:/{print $2}' "$out")
+  p50=$(to_ms "$(awk '$1=="50%"{print $2}' "$out")")
+  p99=$(to_ms "$(awk '$1=="99%"{print $2}' "$out")")
+  non2xx=$(awk '/Non-2xx/{print $NF}' "$out")
+  non2xx=${non2xx:-0}
+  sockerr=$(awk '/Socket errors/{gsub(",","");print $4+$6+$8+$10}' "$out")
+  sockerr=${sockerr:-0}
+  [ -n "$rps" ] || { log "wrk produced no result for $target, see $out"; rps=0; p50=nan; p99=nan; }
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$phase" "$target" "$run" "$rps" "$p50" "$p99" \
+    "$non2xx" "$sockerr" "$CPU0" "$CPU1" "$STEAL" "$SRVCPU" "$UPCPU" "$OTHERS" "$PHASE_DESC" >>"$RESULTS"
+  log "$phase $target run $run: $rps rps p50=${p50}ms p99=${p99}ms errs=$((non2xx + sockerr)) cpu0=$CPU0% cpu1=$CPU1% steal=$STEAL% target=$SRVCPU% upstream=$UPCPU% others=$OTHERS%"
+}
+
+run_open_loop() { # PHASE TARGET RUN GENCPUS
+  local phase=$1 target=$2 run=$3 gcpus=$4 port=${TPORT[$2]} json
+  measure_begin "$target"
+  json=$(pin "$gcpus" node "$HERE/open-loop.mjs" --url "http://127.0.0.1:$port/" --rate "$RATE" \
+    --duration "$RATE_DURATION" --warmup "$RATE_WARMUP" 2>>"$RUN/open-loop.err")
+  measure_end "$target"
+  [ -n "$json" ] || json='{}'
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$phase" "$target" "$run" "$SRVCPU" "$STEAL" "$OTHERS" "$json" >>"$OPENLOOP"
+  log "$phase open-loop $target run $run: $json target=$SRVCPU% steal=$STEAL% others=$OTHERS%"
+}
+
+measure_phase() { # PHASE WRKCPUS (targets from TARGETS)
+  local phase=$1 wcpus=$2 t r w ol=()
+  ((${#TARGETS[@]})) || { log "phase $phase: no target selected"; return; }
+  for t in "${TARGETS[@]}"; do check_target "$t"; done
+  log "warm-up: $WARMUP per nginx/haproxy target, $WARMUP_NODE per Node target (V8 JIT needs it)"
+  for t in "${TARGETS[@]}"; do
+    case $t in direct-nginx | nginx | haproxy-*) w=$WARMUP ;; *) w=$WARMUP_NODE ;; esac
+    pin "$wcpus" wrk -t"$THREADS" -c"$CONNS" -d"$w" "http://127.0.0.1:${TPORT[$t]}/" >/dev/null 2>&1
+  done
+  # Rounds are interleaved: each round runs every target once, so slow spells of this
+  # (noisy, virtualised) machine hit all targets alike.
+  for r in $(seq "$RUNS"); do
+    for t in "${TARGETS[@]}"; do
+      pause_until_quiet
+      run_wrk "$phase" "$t" "$r" "$wcpus"
+    done
+  done
+  [ "$OPEN_LOOP" = 1 ] && [ "$phase" = pinned ] || return 0
+  for t in $OPEN_LOOP_TARGETS; do [ -n "${TPORT[$t]:-}" ] && ol+=("$t"); done
+  ((${#ol[@]})) || return 0
+  log "open loop: $RATE req/s for ${RATE_DURATION}s (+${RATE_WARMUP}s generator warm-up) per run, generator on cpu $wcpus"
+  for r in $(seq "$RATE_RUNS"); do
+    for t in "${ol[@]}"; do
+      pause_until_quiet
+      run_open_loop "$phase" "$t" "$r" "$wcpus"
+    done
+  done
+}
+
+keel_log_check() { # NAME: a per-request log line would be a benchmark (and product) problem
+  local f="$RUN/$1.log" lines
+  [ -f "$f" ] || return 0
+  lines=$(wc -l <"$f")
+  log "$1 log: $lines lines ($f)"
+  ((lines < 1000)) || log "WARNING: $1 wrote $lines log lines during the benchmark (access logging on?)"
+}
+
+keel_profiles() { # NAME: summarize the CPU profiles written on exit
+  [ "$KEEL_PROF" = 1 ] || return 0
+  local f
+  for f in "$RUN/$1-prof"/*.cpuprofile; do
+    [ -f "$f" ] || continue
+    echo "== V8 CPU profile of $1: $f (covers warm-up and all runs)"
+    node "$NODEDIR/profsum.js" "$f" 20
+  done >"$RUN/$1-profile.txt" 2>&1
+  [ -s "$RUN/$1-profile.txt" ] && cat "$RUN/$1-profile.txt" >&2
+}
+
+# ---------------------------------------------------------------- phases
+phase_pinned() {
+  local S=$SUT_CPUS
+  PHASE_DESC="wrk -t$THREADS -c$CONNS on cpu $WRK_CPUS; upstream nginx (1 worker) + proxy share cpu $S; 1 process/worker each"
+  log "phase pinned: $PHASE_DESC"
+  start_nginx nginx-upstream "$CONF/nginx-upstream.conf" 1 "$S"
+  UP_PID=$LAST_PID
+  add_target direct-nginx 18001 "$UP_PID"
+  if selected nginx; then start_nginx nginx-proxy "$CONF/nginx-proxy.conf" 1 "$S" && add_target nginx 18100 "$LAST_PID"; fi
+  if selected haproxy-rr; then start_haproxy 1 "$S" && add_target haproxy-rr 18200 "$LAST_PID"; fi
+  if selected fastify-http-proxy; then
+    start_node fastify "$S" 18400 -- proxy-fastify.js && add_target fastify-http-proxy 18400 "$LAST_PID"
+  fi
+  if selected undici-stream; then
+    start_node undici-stream "$S" 18510 MODE=stream -- proxy-undici.js && add_target undici-stream 18510 "$LAST_PID"
+  fi
+  if selected keel; then
+    if keel_available; then
+      start_keel keel "$S" 1 18700 18701 && add_target keel 18700 "$LAST_PID"
+    else
+      log "WARNING: $KEEL_MAIN not found — Keel NOT measured (run npm run build)"
+    fi
+  fi
+  measure_phase pinned "$WRK_CPUS"
+  stop_all
+  keel_log_check keel
+  keel_profiles keel
+}
+
+phase_smp() {
+  local A=0-1
+  PHASE_DESC="no pinning: 2 cores shared by wrk -t$THREADS -c$CONNS, upstream (nginx 2 workers) and proxy"
+  log "phase smp: $PHASE_DESC"
+  start_nginx nginx-upstream "$CONF/nginx-upstream.conf" 2 "$A"
+  UP_PID=$LAST_PID
+  add_target direct-nginx 18001 "$UP_PID"
+  if selected nginx; then start_nginx nginx-proxy "$CONF/nginx-proxy.conf" 2 "$A" && add_target nginx 18100 "$LAST_PID"; fi
+  if selected haproxy-rr; then start_haproxy 2 "$A" && add_target haproxy-rr 18200 "$LAST_PID"; fi
+  if selected undici-stream-cluster2; then
+    start_node undici-stream-cluster2 "$A" 18511 WORKERS=2 MODE=stream -- cluster.js proxy-undici.js &&
+      add_target undici-stream-cluster2 18511 "$LAST_PID"
+  fi
+  if keel_available; then
+    if selected keel; then start_keel keel "$A" 1 18700 18701 && add_target keel 18700 "$LAST_PID"; fi
+    if selected keel-w2; then start_keel keel-w2 "$A" 2 18710 18711 && add_target keel-w2 18710 "$LAST_PID"; fi
+  else
+    log "WARNING: $KEEL_MAIN not found — Keel NOT measured"
+  fi
+  measure_phase smp 0-1
+  stop_all
+  keel_log_check keel-w2
+  keel_profiles keel-w2
+}
+
+run_micro() {
+  local f found=0
+  for f in "$MICRO_DIR"/*.js; do
+    [ -f "$f" ] || continue
+    case $f in *.test.js) continue ;; esac
+    found=1
+    log "micro: node $f"
+    echo "### micro: ${f#"$ROOT"/}"
+    echo
+    echo '```'
+    taskset -c "$SUT_CPUS" node "$f" || log "WARNING: $f exited with status $?"
+    echo '```'
+    echo
+  done >"$RUN/micro.md"
+  ((found)) || log "MICRO=1 but no $MICRO_DIR/*.js (build first)"
+}
+
+# ---------------------------------------------------------------- main
+mkdir -p "$RUN" "$OUTDIR"
+[ "$INSTALL" = 1 ] && install_deps
+for b in nginx haproxy wrk node taskset curl; do command -v "$b" >/dev/null || die "$b missing (run with INSTALL=1)"; done
+copy_peers_node
+for p in "${PORTS[@]}"; do
+  if ss -ltn 2>/dev/null | grep -q "127\.0\.0\.1:$p "; then
+    ss -ltnp | grep -E '127\.0\.0\.1:18[0-9]{3} ' >&2
+    die "port $p is already in use (another benchmark running?)"
+  fi
+done
+rm -f "$RUN/micro.md"
+[ "$MICRO" = 1 ] && run_micro
+printf 'phase\ttarget\trun\trps\tp50_ms\tp99_ms\tnon2xx\tsock_err\tcpu0\tcpu1\tsteal\tsrv_cpu\tup_cpu\tother_cpu\tdesc\n' >"$RESULTS"
+printf 'phase\ttarget\trun\tsrv_cpu\tsteal\tother_cpu\tjson\n' >"$OPENLOOP"
+VERSIONS="$(nginx -v 2>&1 | tr -d '\n' | sed 's/nginx version: //'), $(haproxy -v | head -1 | cut -d' ' -f1-3), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), node $(node -v)"
+VERSIONS="$VERSIONS, $(cd "$NODEDIR" && node -e 'process.stdout.write(["fastify","@fastify/http-proxy","undici"].map((p)=>p+"@"+require(p+"/package.json").version).join(", "))')"
+VERSIONS="$VERSIONS, keel $(node -p 'require(process.argv[1]).version' "$ROOT/package.json") ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo '+dirty'))"
+log "versions: $VERSIONS"
+quiet_check() { # warn when other processes keep the box busy: their CPU lands on our pinned cores
+  local a
+  others_pct 2
+  a=$OTHERS
+  if ((a > QUIET_MAX)); then
+    log "WARNING: other processes use ${a}% CPU right now; figures will be noisy (see 'max others %')"
+  else
+    log "box is quiet: other processes use ${a}% CPU"
+  fi
+}
+quiet_check
+T0=$(date +%s)
+for ph in $PHASES; do
+  case $ph in
+    pinned) phase_pinned ;;
+    smp) phase_smp ;;
+    *) die "unknown phase $ph" ;;
+  esac
+done
+stop_all
+ELAPSED=$(($(date +%s) - T0))
+log "measured in ${ELAPSED}s; raw data: $RESULTS $OPENLOOP"
+MD=$OUTDIR/$STAMP.md
+{
+  echo "# Keel benchmark $STAMP"
+  echo
+  echo "- Machine: $(nproc) CPU ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, $(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")"
+  echo "- Versions: $VERSIONS"
+  echo "- Knobs: RUNS=$RUNS DURATION=$DURATION CONNS=$CONNS THREADS=$THREADS WARMUP=$WARMUP WARMUP_NODE=$WARMUP_NODE" \
+    "RATE=$RATE RATE_DURATION=${RATE_DURATION}s RATE_WARMUP=${RATE_WARMUP}s RATE_RUNS=$RATE_RUNS PHASES=\"$PHASES\" ONLY=\"$ONLY\" NICE=$NICE QUIET_MAX=$QUIET_MAX QUIET_WAIT=$QUIET_WAIT; measured in ${ELAPSED}s"
+  node "$HERE/summarize.mjs" "$RESULTS" "$OPENLOOP"
+  [ -s "$RUN/micro.md" ] && { echo; echo "## Micro benchmarks"; echo; cat "$RUN/micro.md"; }
+  [ "$KEEL_PROF" = 1 ] && for f in "$RUN"/keel*-profile.txt; do
+    [ -s "$f" ] && { echo; echo "## $(basename "$f" .txt)"; echo; echo '```'; cat "$f"; echo '```'; }
+  done
+} | tee "$MD"
+cp "$RESULTS" "$OUTDIR/$STAMP-results.tsv"
+cp "$OPENLOOP" "$OUTDIR/$STAMP-openloop.tsv"
+log "saved $MD (+ $STAMP-results.tsv, $STAMP-openloop.tsv)"
