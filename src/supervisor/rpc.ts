@@ -2,7 +2,8 @@
 import type { OpResults, WorkerOp } from './messages.js';
 
 export interface IpcPeer {
-  send(message: unknown): boolean;
+  /** With a callback, a send on a closed channel (EPIPE) reports there instead of emitting 'error'. */
+  send(message: unknown, callback: (err: Error | null) => void): boolean;
 }
 
 export class WorkerRpc {
@@ -28,8 +29,13 @@ export class WorkerRpc {
         reject(new Error(`worker did not answer "${op.kind}" within ${timeoutMs}ms`));
       }, timeoutMs);
       this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      // A worker can die between the liveness check and the send: that must fail this call, not
+      // crash the primary with an unhandled EPIPE (seen when a worker is killed mid-scrape).
+      const unreachable = (err: Error) => this.#settle(id, new Error(`cannot reach worker: ${err.message}`));
       try {
-        this.#peer.send({ type: 'request', id, op });
+        this.#peer.send({ type: 'request', id, op }, (err) => {
+          if (err) unreachable(err);
+        });
       } catch (err) {
         this.#settle(id, new Error(`cannot reach worker: ${(err as Error).message}`));
       }

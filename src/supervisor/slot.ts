@@ -34,8 +34,11 @@ export class WorkerSlot {
 
   attach(worker: Worker, onEvent: (e: SlotEvent) => void): void {
     this.worker = worker;
-    const rpc = new WorkerRpc(worker);
+    const rpc = new WorkerRpc({ send: (m, cb) => worker.send(m as object, undefined, cb) });
     this.rpc = rpc;
+    // The IPC channel can fail after the worker dies; 'exit' drives the restart, so only keep
+    // the error from becoming an uncaught exception in the primary.
+    worker.on('error', (err: Error) => rpc.failAll(`worker IPC error: ${err.message}`));
     worker.on('message', (m: unknown) => {
       if (!isFromWorker(m)) return;
       switch (m.type) {

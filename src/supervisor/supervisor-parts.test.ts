@@ -105,4 +105,15 @@ describe('WorkerRpc', () => {
     rpc.answer(sent.at(-1)!.id, false, 'boom');
     await assert.rejects(p4, /boom/);
   });
+
+  it('fails the call, without throwing, when the channel is already closed (EPIPE)', async () => {
+    const epipe = Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+    const rpc = new WorkerRpc({
+      send: (_m, cb) => {
+        queueMicrotask(() => cb(epipe));
+        return false;
+      },
+    });
+    await assert.rejects(rpc.call({ kind: 'pools' }, 1000), /cannot reach worker: write EPIPE/);
+  });
 });
