@@ -1,7 +1,10 @@
 /** The admin backend for one in-process gateway: read-only views plus reload and demo control. */
-import type { ConfigInfo, ReadyBody, ReadyCheck, ReloadResponse } from './admin/api-types.js';
+import type { ConfigInfo, ReadyBody, ReloadResponse } from './admin/api-types.js';
+import { deriveReadiness } from './admin/health.js';
+import { keelVersion } from './admin/keel-version.js';
 import type { AdminBackend, DemoControl } from './admin/routes.js';
 import type { Config } from './config/types.js';
+import { systemClock } from './core/clock.js';
 import type { Gateway } from './proxy/gateway.js';
 
 export interface BackendState {
@@ -34,21 +37,19 @@ export function createBackend(deps: {
   };
 }
 
-/** Ready = not draining, a config loaded, and every pool has at least one available host. */
+/** Ready = not draining, a config loaded, every required pool has an available host (admin/health.ts). */
 export function readiness(gateway: Gateway, state: BackendState): ReadyBody {
-  const draining = state.shuttingDown || gateway.draining;
-  const checks: Record<string, ReadyCheck> = {
-    config: { status: 'pass', output: `version ${state.version}` },
-    draining: draining ? { status: 'fail', output: 'shutting down' } : { status: 'pass' },
-  };
-  for (const p of gateway.pools()) {
-    checks[`pool:${p.name}`] = {
-      status: p.available > 0 ? 'pass' : 'fail',
+  return deriveReadiness({
+    version: keelVersion(),
+    releaseId: state.version,
+    configLoaded: true, // the backend exists only once a config was validated and applied
+    draining: state.shuttingDown || gateway.draining,
+    pools: gateway.pools().map((p) => ({
+      name: p.name,
       available: p.available,
       total: p.total,
-      output: `${p.available}/${p.total} hosts available`,
-    };
-  }
-  const pass = Object.values(checks).every((c) => c.status === 'pass');
-  return { status: pass ? 'pass' : 'fail', checks };
+      optional: state.config.pools[p.name]?.optional ?? false,
+    })),
+    now: systemClock.now(),
+  });
 }

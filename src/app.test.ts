@@ -48,7 +48,7 @@ describe('startApp', () => {
     );
     const ready = (await (await fetch(`${admin}/readyz`)).json()) as ReadyBody;
     assert.equal(ready.status, 'pass');
-    assert.equal(ready.checks['pool:web']?.available, 1);
+    assert.equal(ready.checks['pool:web']?.[0]?.observedValue, 1);
     const r = await fetch(`http://127.0.0.1:${app.listeners[0]!.port}/x`);
     assert.equal(r.status, 200);
   });

@@ -5,6 +5,8 @@
 
 import type { ReloadResponse } from './admin/api-types.js';
 import { checkAdminExposure } from './admin/auth.js';
+import { handoffRoute } from './admin/handoff/route.js';
+import { createHandoffSource, type HandoffSource } from './admin/handoff/source.js';
 import type { AdminBackend, DemoControl } from './admin/routes.js';
 import { type AdminServer, createAdminServer } from './admin/server.js';
 import { createBackend } from './app-backend.js';
@@ -14,7 +16,10 @@ import type { Config } from './config/types.js';
 import { systemClock } from './core/clock.js';
 import { EventBus } from './core/events.js';
 import { createGateway, type Gateway } from './proxy/gateway.js';
+import { AccessLog } from './telemetry/access-log.js';
 import { createLogger, type Logger, subscribeLogs } from './telemetry/logging.js';
+import { createMetrics, type Metrics, metricsRoute } from './telemetry/metrics/index.js';
+import { TracingRuntime } from './telemetry/tracing/runtime.js';
 
 export interface StartOptions {
   config: Config;
@@ -37,6 +42,10 @@ export interface App {
   readonly listeners: Array<{ name: string; host: string; port: number }>;
   readonly admin: { host: string; port: number } | null;
   readonly backend: AdminBackend;
+  /** Prometheus metrics (telemetry.metrics.enabled), else null; the supervisor asks workers for them. */
+  readonly metrics: Metrics | null;
+  /** The handoff report's live inputs (GET /handoff; the supervisor asks workers for them). */
+  readonly handoff: HandoffSource;
   config(): Config;
   /** Validate-first reload: from the posted raw config, else the config file. */
   reload(source: ReloadSource, raw?: unknown): Promise<ReloadResponse>;
@@ -51,6 +60,15 @@ export async function startApp(opts: StartOptions): Promise<App> {
   const bus = opts.bus ?? new EventBus();
   const logger = opts.logger ?? createLogger();
   const unsubscribe = subscribeLogs(bus, logger);
+  // One JSON line per request on the logger's asynchronous destination (docs/observability.md).
+  const accessLog = new AccessLog(bus, opts.config.telemetry.access_log.enabled, { logger });
+  // OTLP span export (docs/tracing.md); nothing is created when telemetry.tracing is off.
+  const tracing = new TracingRuntime(bus, opts.config.telemetry.tracing, {
+    onExportState: (ok, err) =>
+      ok
+        ? logger.info({ event: 'tracing.export', reason: 'recovered' }, 'span export works again')
+        : logger.warn({ event: 'tracing.export', err, reason: 'export_failed' }, 'span export failing'),
+  });
   const gateway = createGateway(opts.config, opts.version, { bus });
   const state = {
     config: opts.config,
@@ -58,6 +76,12 @@ export async function startApp(opts: StartOptions): Promise<App> {
     loadedAt: systemClock.now(),
     shuttingDown: false,
   };
+  // Subscribed before the startup config.reload is published, so recent_changes shows it.
+  const handoff = createHandoffSource({ bus, gateway, state });
+  // Subscribed before the listeners open, so request.start/request.done always come in pairs.
+  const metrics = opts.config.telemetry.metrics.enabled
+    ? createMetrics(bus, { pools: () => gateway.pools(), configVersion: () => state.version })
+    : null;
   const queue = new ReloadQueue({
     bus,
     logger,
@@ -81,6 +105,8 @@ export async function startApp(opts: StartOptions): Promise<App> {
       const changes = diffConfig(state.config, next);
       await gateway.reload(next, version);
       Object.assign(state, { config: next, version, loadedAt: systemClock.now() });
+      accessLog.set(next.telemetry.access_log.enabled);
+      await tracing.reconfigure(next.telemetry.tracing);
       return changes;
     },
   });
@@ -105,6 +131,8 @@ export async function startApp(opts: StartOptions): Promise<App> {
         onError: (err) =>
           logger.error({ event: 'admin.error', err, reason: 'handler_threw' }, 'admin handler failed'),
       });
+      adminServer.addRoutes([handoffRoute(handoff.inputs, () => state.config.telemetry.scaling)]);
+      if (metrics) adminServer.addRoutes([metricsRoute(() => metrics.text())]);
       adminAddr = await adminServer.listen();
     }
     bus
@@ -117,6 +145,8 @@ export async function startApp(opts: StartOptions): Promise<App> {
       listeners,
       admin: adminAddr,
       backend,
+      handoff,
+      metrics,
       config: () => state.config,
       reload: (source, raw) => queue.run(source, raw),
       apply: (result, source) => queue.applyResult(result, source),
@@ -126,6 +156,10 @@ export async function startApp(opts: StartOptions): Promise<App> {
         const result = await gateway.drain(state.config.shutdown.drain_timeout);
         await adminServer?.close();
         unsubscribe();
+        accessLog.close();
+        handoff.close();
+        metrics?.close();
+        await tracing.shutdown(); // after the drain: the drained requests' spans go out too
         return result;
       },
     };
@@ -133,6 +167,10 @@ export async function startApp(opts: StartOptions): Promise<App> {
     await gateway.close().catch(() => undefined);
     await adminServer?.close();
     unsubscribe();
+    accessLog.close();
+    handoff.close();
+    metrics?.close();
+    await tracing.shutdown();
     throw err;
   }
 }

@@ -7,23 +7,39 @@ import type { PoolView } from '../proxy/upstream/types.js';
 
 export type { HostView, PoolView } from '../proxy/upstream/types.js';
 
-/** GET /healthz body (application/health+json, draft-inadvisable-health-check style). */
+/** Health statuses of draft-inadarei-api-health-check §3.1: warn is healthy with a concern. */
+export type HealthStatus = 'pass' | 'warn' | 'fail';
+
+/** GET /healthz body (application/health+json, draft-inadarei-api-health-check). */
 export interface HealthBody {
-  status: 'pass' | 'fail';
+  status: 'pass';
 }
 
+/** One entry of a check (draft-inadarei-api-health-check §4): one component, one measurement. */
 export interface ReadyCheck {
-  status: 'pass' | 'fail';
-  /** Why it fails, e.g. "0/3 hosts available". */
+  componentType: 'pool' | 'component' | 'system';
+  /** Which instance measured it: `worker-<id>` under the supervisor. */
+  componentId?: string;
+  status: HealthStatus;
+  observedValue: number | boolean | string;
+  observedUnit?: string;
+  /** ISO time of the observation. */
+  time: string;
+  /** Human-readable, e.g. "0/3 hosts available". */
   output?: string;
-  available?: number;
-  total?: number;
 }
 
-/** GET /readyz body. `checks` keys: "config", "draining", "pool:NAME" (observability may add more). */
+/**
+ * GET /readyz body. `checks` keys: "pool:NAME", "config:loaded", "gateway:draining", and under
+ * the supervisor "workers:up" (docs/observability.md, Health).
+ */
 export interface ReadyBody {
-  status: 'pass' | 'fail';
-  checks: Record<string, ReadyCheck>;
+  status: HealthStatus;
+  /** Keel's version. */
+  version: string;
+  /** The config version being served. */
+  releaseId: string;
+  checks: Record<string, ReadyCheck[]>;
 }
 
 export interface RouteView {

@@ -13,6 +13,7 @@ import type {
   WorkersResponse,
 } from './api-types.js';
 import type { Access } from './auth.js';
+import { httpStatus } from './health.js';
 import { HttpError } from './http.js';
 
 export type DemoFaultResult =
@@ -73,6 +74,7 @@ export function coreRoutes(b: AdminBackend): AdminRoute[] {
       method: 'GET',
       path: '/healthz',
       access: 'probe',
+      // Liveness: answering at all proves the process lives and its event loop turns.
       handle: () => ({ status: 200, body: { status: 'pass' }, headers: HEALTH }),
     },
     {
@@ -81,7 +83,7 @@ export function coreRoutes(b: AdminBackend): AdminRoute[] {
       access: 'probe',
       handle: async () => {
         const r = await b.readiness();
-        return { status: r.status === 'pass' ? 200 : 503, body: r, headers: HEALTH };
+        return { status: httpStatus(r.status), body: r, headers: HEALTH };
       },
     },
     {

@@ -13,7 +13,7 @@ function backend(over: Partial<AdminBackend> = {}): AdminBackend & { reloads: un
     pools: () => [],
     routes: () => [{ name: 'r', pool: 'p', match: { hosts: [], path_prefix: '/', methods: [] } }],
     config: () => ({ version: 'v1', loaded_at: new Date(0).toISOString(), source: 'inline', path: null }),
-    readiness: (): ReadyBody => ({ status: 'pass', checks: {} }),
+    readiness: (): ReadyBody => ({ status: 'pass', version: '0.1.0', releaseId: 'v1', checks: {} }),
     reload: async (raw) => {
       reloads.push(raw);
       return raw && typeof raw === 'object' && 'bad' in raw
@@ -139,7 +139,9 @@ describe('admin server: routing and bad input', () => {
   });
   it('readiness failing is a 503', async () => {
     const r = await start({
-      backend: backend({ readiness: () => ({ status: 'fail', checks: { draining: { status: 'fail' } } }) }),
+      backend: backend({
+        readiness: () => ({ status: 'fail', version: '0.1.0', releaseId: 'v1', checks: {} }),
+      }),
     });
     try {
       const res = await call(`${r.base}/readyz`);

@@ -2,6 +2,7 @@
 /** The `keel` command. Exit codes: 0 ok, 1 user error, 2 internal failure (src/cli/errors.ts). */
 import { Command, CommanderError } from 'commander';
 import { registerDemo } from './commands/demo.js';
+import { registerHandoff } from './commands/handoff.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
 import { registerValidate } from './commands/validate.js';
@@ -18,12 +19,13 @@ export function buildProgram(): Command {
     .exitOverride()
     .addHelpText(
       'after',
-      '\nExamples:\n  $ keel demo                     # try it: gateway on :8080, admin on :9901\n  $ keel validate -c keel.yaml\n  $ keel run -c keel.yaml --workers 4\n  $ keel schema > keel.schema.json\n\nExit codes: 0 ok, 1 user error (bad arguments, invalid config, failed check), 2 internal failure.',
+      '\nExamples:\n  $ keel demo                     # try it: gateway on :8080, admin on :9901\n  $ keel validate -c keel.yaml\n  $ keel run -c keel.yaml --workers 4\n  $ keel schema > keel.schema.json\n  $ keel handoff                  # health, load, incidents of a running gateway\n\nExit codes: 0 ok, 1 user error (bad arguments, invalid config, failed check), 2 internal failure.',
     );
   registerDemo(program);
   registerRun(program);
   registerValidate(program);
   registerSchema(program);
+  registerHandoff(program);
   // exitOverride on every command, so commander errors reach main() and map to our exit codes.
   for (const c of program.commands) {
     c.exitOverride().showHelpAfterError(true);

@@ -21,6 +21,15 @@ export type TryErrorKind =
   | 'breaker_open' // refused locally: the host's breaker is open
   | 'other';
 
+/** A request matched a route (published once per routed request; unmatched ones only end). */
+export interface RequestStartEvent {
+  requestId: string;
+  route: string;
+  pool: string;
+  method: string;
+  at: number; // epoch ms when the request arrived
+}
+
 export interface RequestDoneEvent {
   requestId: string;
   route: string; // route name, '' when no route matched
@@ -34,7 +43,11 @@ export interface RequestDoneEvent {
   errorCode: string; // KEEL_ERR_* when Keel produced the answer, '' otherwise
   cache: string; // cache outcome ('' when no cache on the route)
   shed: boolean;
-  traceId: string;
+  traceId: string; // W3C trace id (32 hex), '' when tracing is off or no route matched
+  spanId: string; // the server span (16 hex), '' when not traced
+  parentSpanId: string; // the caller's span from a valid incoming traceparent, '' for a root span
+  traceFlags: number; // W3C trace-flags: bit 0 = sampled
+  startedAt: number; // epoch ms when the request arrived
   at: number; // epoch ms when the request finished
 }
 
@@ -49,6 +62,13 @@ export interface TryDoneEvent {
   error: TryErrorKind | '';
   durationMs: number;
   breakerState: BreakerStateName;
+  traceId: string; // '' when tracing is off
+  spanId: string; // the client span id sent upstream in traceparent, '' when not traced
+  parentSpanId: string; // the request's server span
+  traceFlags: number;
+  startedAt: number; // epoch ms when the try started
+  url: string; // the upstream origin, e.g. "http://10.0.0.7:8080"
+  method: string; // the request method sent upstream
 }
 
 export interface BreakerTransitionEvent {
@@ -134,6 +154,7 @@ export interface DrainEvent {
 }
 
 export interface KeelEvents {
+  'request.start': RequestStartEvent;
   'request.done': RequestDoneEvent;
   'try.done': TryDoneEvent;
   'breaker.transition': BreakerTransitionEvent;

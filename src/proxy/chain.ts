@@ -11,26 +11,32 @@ import { PickLink } from './policy/pick.js';
 import { RetryLink } from './policy/retry.js';
 import { responder } from './respond.js';
 import type { CompiledRoute } from './snapshot.js';
+import { TraceLink, type TraceSetup, TryTraceLink } from './trace/links.js';
 import type { UpstreamPool } from './upstream/types.js';
 
 /**
  * Builds a route's chain once per config version (ARCHITECTURE.md, "The request path"):
  *
- *   deadline → bulkhead → retry | hedge → route breaker → pick (+ host breaker) → forward
+ *   [trace] → deadline → bulkhead → retry | hedge → route breaker → pick (+ host breaker)
+ *     → [try trace] → forward
  *
  * A disabled feature is not in the chain (STYLE.md §9): no deadline link for timeout 0, no
  * bulkhead for an unlimited pool, no retry link when neither retry nor hedging is on, no breaker
  * link without route.breaker. The bulkhead sits outside retry (so a request holds one slot for
  * all its tries); the route breaker sits inside it (so it judges every try).
- * `breaker` is the route breaker to use (kept across reloads when its config is unchanged).
+ * `breaker` is the route breaker to use (kept across reloads when its config is unchanged);
+ * `trace` is the config version's tracing setup, null when tracing is off (then neither trace
+ * link is in the chain and trace headers pass through untouched).
  */
 export function compileRoute(
   route: RouteConfig,
   pool: UpstreamPool,
   poolConfig: PoolConfig,
   breaker: RouteBreaker | null,
+  trace: TraceSetup | null = null,
 ): CompiledRoute {
   const links: Link[] = [];
+  if (trace !== null) links.push(new TraceLink(trace));
   if (route.timeout > 0) links.push(new DeadlineLink(route.timeout));
   if (pool.limiter !== null) {
     links.push(new BulkheadLink(pool.limiter, poolConfig.concurrency.queue_timeout, pool.name, route.name));
@@ -43,6 +49,7 @@ export function compileRoute(
   if (breaker !== null) links.push(new RouteBreakerLink(breaker));
   const hashKey = poolConfig.balancer.algorithm === 'ring_hash' ? poolConfig.balancer.hash_key : null;
   links.push(new PickLink(pool, hashKey === null ? null : hashKeyExtractor(hashKey)));
+  if (trace !== null) links.push(new TryTraceLink(trace.ids));
   links.push(new ForwardLink(pool, poolConfig.timeouts.first_byte, poolConfig.timeouts.idle));
   return {
     name: route.name,

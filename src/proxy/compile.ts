@@ -8,6 +8,7 @@ import type { HeaderRules } from './headers.js';
 import type { RouteBreaker } from './policy/breaker.js';
 import { Router } from './router.js';
 import type { CompiledRoute, PoolEntry, Snapshot } from './snapshot.js';
+import { TraceSetup } from './trace/links.js';
 import { TrustedProxies } from './trust.js';
 import { createPool } from './upstream/pool.js';
 
@@ -42,6 +43,7 @@ export function compileSnapshot(
   }
   const nextBreakers = new Map<string, RouteBreaker>();
   const routes: CompiledRoute[] = [];
+  const trace = TraceSetup.of(config.telemetry.tracing);
   for (const r of config.routes) {
     const entry = pools.get(r.pool);
     if (entry === undefined) throw new RangeError(`route "${r.name}": unknown pool "${r.pool}"`);
@@ -49,7 +51,7 @@ export function compileSnapshot(
     if (rb === null || r.breaker === null || !deepEqual(rb.config, r.breaker))
       rb = routeBreakerFor(r, deps.gw);
     if (rb !== null) nextBreakers.set(`${r.name}\u0000${r.pool}`, rb);
-    routes.push(compileRoute(r, entry.pool, entry.config, rb));
+    routes.push(compileRoute(r, entry.pool, entry.config, rb, trace));
   }
   breakers.clear();
   for (const [k, v] of nextBreakers) breakers.set(k, v);

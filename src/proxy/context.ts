@@ -4,6 +4,7 @@ import type {
   Channel,
   EventBus,
   RequestDoneEvent,
+  RequestStartEvent,
   RetryEvent,
   ShedEvent,
   TryDoneEvent,
@@ -13,6 +14,7 @@ import type { Exchange } from './exchange.js';
 
 /** The channels the request path publishes on, looked up once per gateway. */
 export interface ProxyEvents {
+  readonly requestStart: Channel<RequestStartEvent>;
   readonly requestDone: Channel<RequestDoneEvent>;
   readonly tryDone: Channel<TryDoneEvent>;
   readonly retry: Channel<RetryEvent>;
@@ -22,6 +24,7 @@ export interface ProxyEvents {
 
 export function proxyEvents(bus: EventBus): ProxyEvents {
   return {
+    requestStart: bus.channel('request.start'),
     requestDone: bus.channel('request.done'),
     tryDone: bus.channel('try.done'),
     retry: bus.channel('retry'),

@@ -22,6 +22,7 @@ Object.assign(used, {
   lastKind: 'connect', lastCode: 'KEEL_ERR_UPSTREAM_CONNECT', tries: 2, retries: 1, hedges: 1,
   firstHostId: 'h:1', tried: new Set(['h:1']), picked: { id: 'h' }, tokenPending: true, hedgePending: true,
   breakerPending: { record() {} }, retryTimer: t, hedgeTimer: t, queueTimer: t, ticket: { id: 1 }, slot: {},
+  livePrev: fresh, liveNext: fresh, inLive: true,
 });
 used.live.push({});
 console.log(JSON.stringify({ same: %HaveSameMap(fresh, used), keys: Object.keys(fresh).length }));

@@ -4,6 +4,7 @@ import type { ConcurrencyLimiter, QueueTicket } from '../core/limiter.js';
 import type { GatewayContext } from './context.js';
 import type { ForwardTry, OutcomeRecorder } from './forward.js';
 import type { RequestHead } from './headers.js';
+import type { LiveNode } from './live-list.js';
 import type { BodyLimitOwner, KeelRequest, KeelResponse } from './messages.js';
 import type { CompiledRoute, Snapshot } from './snapshot.js';
 import type { UpstreamHost } from './upstream/types.js';
@@ -23,7 +24,7 @@ const NO_HEADERS: string[] = [];
  * all exchanges share one hidden class (STYLE.md §10, fastify's same-shape test); policy links
  * keep their per-request state in these fields instead of allocating their own objects.
  */
-export class Exchange implements RequestHead, BodyLimitOwner {
+export class Exchange implements RequestHead, BodyLimitOwner, LiveNode {
   readonly req: KeelRequest;
   readonly res: KeelResponse;
   readonly gw: GatewayContext;
@@ -38,6 +39,16 @@ export class Exchange implements RequestHead, BodyLimitOwner {
   framing: RequestHead['framing'] = '';
   requestId = '';
   upHeaders: string[] = NO_HEADERS;
+  // W3C trace context (trace/links.ts); '' and 0 when tracing is off
+  traceId = '';
+  /** The server span: this request as Keel handles it. */
+  spanId = '';
+  /** The caller's span, from a valid incoming traceparent; '' for a root span. */
+  parentSpanId = '';
+  traceFlags = 0;
+  traceState = '';
+  /** The client span id of the next try: the forward link moves it onto the try. */
+  trySpanId = '';
   // routing
   route: CompiledRoute | null = null;
   /** Target sent upstream (prefix stripped when the route says so). */
@@ -76,6 +87,10 @@ export class Exchange implements RequestHead, BodyLimitOwner {
   /** A queued bulkhead wait, and the limiter whose slot this exchange holds once granted. */
   ticket: QueueTicket | null = null;
   slot: ConcurrencyLimiter | null = null;
+  // the gateway's in-flight list (live-list.ts)
+  livePrev: Exchange | null = null;
+  liveNext: Exchange | null = null;
+  inLive = false;
 
   constructor(req: KeelRequest, res: KeelResponse, snap: Snapshot, gw: GatewayContext, start: number) {
     this.req = req;

@@ -7,6 +7,7 @@ import { compileSnapshot } from './compile.js';
 import { type GatewayContext, type ProxyEvents, proxyEvents } from './context.js';
 import { COMMITTED, type Exchange, OPEN } from './exchange.js';
 import { handleRequest } from './handle.js';
+import { LiveList } from './live-list.js';
 import type { KeelRequest, KeelResponse } from './messages.js';
 import type { RouteBreaker } from './policy/breaker.js';
 import { answerError } from './respond.js';
@@ -46,7 +47,7 @@ class KeelGateway implements Gateway, GatewayContext {
   draining = false;
   readonly #bus: EventBus;
   readonly #breakers = new Map<string, RouteBreaker>();
-  readonly #live = new Set<Exchange>();
+  readonly #live = new LiveList<Exchange>();
   /** Older snapshots that still have requests in flight. */
   readonly #retired = new Set<Snapshot>();
   #snap: Snapshot;
@@ -135,7 +136,11 @@ class KeelGateway implements Gateway, GatewayContext {
         errorCode: ex.errorCode,
         cache: '',
         shed: ex.shed,
-        traceId: '',
+        traceId: ex.traceId,
+        spanId: ex.spanId,
+        parentSpanId: ex.parentSpanId,
+        traceFlags: ex.traceFlags,
+        startedAt: ex.start,
         at: now,
       });
     }
@@ -179,7 +184,7 @@ class KeelGateway implements Gateway, GatewayContext {
   #expire(): void {
     if (this.#live.size === 0) return;
     const now = this.clock.now();
-    for (const ex of this.#live) {
+    for (const ex of this.#live.toArray()) {
       if (now < ex.deadline) continue;
       if (ex.state === OPEN) {
         answerError(ex, 'KEEL_ERR_DEADLINE_EXCEEDED');
@@ -222,7 +227,7 @@ class KeelGateway implements Gateway, GatewayContext {
     for (const s of this.tunnels) s.destroy();
     this.tunnels.clear();
     await Promise.all(this.#listeners.map((l) => l.close()));
-    for (const ex of [...this.#live]) ex.clientClosed();
+    for (const ex of this.#live.toArray()) ex.clientClosed();
     const pools = new Set<UpstreamPool>();
     for (const e of this.#snap.pools.values()) pools.add(e.pool);
     for (const s of this.#retired) for (const e of s.pools.values()) pools.add(e.pool);

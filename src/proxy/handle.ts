@@ -1,6 +1,7 @@
 import type { GatewayContext } from './context.js';
 import { Exchange } from './exchange.js';
 import { scanRequestHeaders } from './headers.js';
+import type { LiveList } from './live-list.js';
 import { type KeelRequest, type KeelResponse, onResponseClose } from './messages.js';
 import { pathOf, removeDotSegments, splitAbsoluteForm, stripPrefix } from './path.js';
 import { answerError } from './respond.js';
@@ -15,7 +16,7 @@ export function handleRequest(
   gw: GatewayContext,
   req: KeelRequest,
   res: KeelResponse,
-  live: Set<Exchange>,
+  live: LiveList<Exchange>,
 ): void {
   const ex = new Exchange(req, res, snap, gw, gw.clock.now());
   snap.refs++;
@@ -67,6 +68,15 @@ function route(ex: Exchange, snap: Snapshot, req: KeelRequest): void {
     return;
   }
   ex.route = r;
+  const started = ex.gw.events.requestStart;
+  if (started.active)
+    started.publish({
+      requestId: ex.requestId,
+      route: r.name,
+      pool: r.pool.name,
+      method: ex.method,
+      at: ex.start,
+    });
   ex.target = r.config.strip_prefix ? stripPrefix(target, r.match.path_prefix) : target;
   r.pool.retryBudget.requestStarted();
   if (ex.chunked) {

@@ -24,6 +24,8 @@ export const HOP_BY_HOP: ReadonlySet<string> = new Set([
  * stays null for the common `Connection: keep-alive`, so nothing is allocated per request.
  */
 export function connectionTokens(value: string, into: Set<string> | null): Set<string> | null {
+  // Fast path for what nearly every peer sends: no slicing, trimming or lower-casing.
+  if (value === 'keep-alive' || value === 'close') return into;
   let set = into;
   let start = 0;
   while (start <= value.length) {

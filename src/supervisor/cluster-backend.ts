@@ -5,7 +5,9 @@
  * GET /api/v1/pools keeps its single-process shape (PoolView[], merged by mergePools) so the
  * dashboard reads one shape; GET /api/v1/workers gives each worker's own view.
  */
-import type { ConfigInfo, ReadyBody, ReadyCheck, ReloadResponse, WorkerView } from '../admin/api-types.js';
+import type { ConfigInfo, ReadyBody, ReloadResponse, WorkerView } from '../admin/api-types.js';
+import { mergeReadiness, type WorkerReadiness } from '../admin/health-merge.js';
+import { keelVersion } from '../admin/keel-version.js';
 import type { AdminBackend } from '../admin/routes.js';
 import type { Config } from '../config/types.js';
 import { mergePools } from './merge.js';
@@ -36,21 +38,24 @@ export function clusterBackend(d: ClusterBackendDeps): AdminBackend {
       path: d.configPath,
     }),
     readiness: async (): Promise<ReadyBody> => {
-      const checks: Record<string, ReadyCheck> = {
-        config: { status: 'pass', output: `version ${d.state.version}` },
-        draining: d.state.shuttingDown ? { status: 'fail', output: 'shutting down' } : { status: 'pass' },
+      // Every slot is listed: a restarting one (not live) marks workers:up warn (admin/health-merge.ts).
+      const answers = await Promise.all(
+        d.slots.map(async (s): Promise<WorkerReadiness> => {
+          if (!s.live || !s.rpc) return { id: s.id, live: false, body: null };
+          try {
+            return { id: s.id, live: true, body: await s.rpc.call({ kind: 'ready' }, d.timeoutMs) };
+          } catch (err) {
+            return { id: s.id, live: true, body: null, error: (err as Error).message };
+          }
+        }),
+      );
+      const primary = {
+        version: keelVersion(),
+        releaseId: d.state.version,
+        draining: d.state.shuttingDown,
+        now: Date.now(),
       };
-      const slots = live();
-      const answers = await Promise.allSettled(slots.map((s) => s.rpc!.call({ kind: 'ready' }, d.timeoutMs)));
-      answers.forEach((r, i) => {
-        checks[`worker:${slots[i]!.id}`] =
-          r.status === 'fulfilled'
-            ? { status: r.value.status, output: failing(r.value) }
-            : { status: 'fail', output: (r.reason as Error).message };
-      });
-      if (slots.length === 0) checks.workers = { status: 'fail', output: 'no worker is up' };
-      const pass = Object.values(checks).every((c) => c.status === 'pass');
-      return { status: pass ? 'pass' : 'fail', checks };
+      return mergeReadiness(primary, answers);
     },
     reload: d.reload,
     workers: async () => {
@@ -75,9 +80,4 @@ export function clusterBackend(d: ClusterBackendDeps): AdminBackend {
     },
     demo: null,
   };
-}
-
-function failing(r: ReadyBody): string {
-  const bad = Object.entries(r.checks).filter(([, c]) => c.status === 'fail');
-  return bad.length ? bad.map(([k, c]) => `${k}: ${c.output ?? 'fail'}`).join('; ') : 'ready';
 }

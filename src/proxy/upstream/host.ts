@@ -91,6 +91,8 @@ export class Host implements UpstreamHost {
 
   /** Configured weight × slow-start factor; always > 0. */
   get weight(): number {
+    // p2c reads this twice per pick: no clock read outside a ramp (the usual case).
+    if (this.slowStartFrom === Number.NEGATIVE_INFINITY) return this.configWeight;
     return this.configWeight * slowStartFactor(this.slowStartFrom, this.#clock.now(), this.#slowStartMs);
   }
   get latencyEwma(): number {

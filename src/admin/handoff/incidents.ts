@@ -1,0 +1,63 @@
+/**
+ * `active_incidents`: distinct problems, each counted once (docs/handoff.md, "Incidents").
+ * - A pool in panic, or a pool with no available host, is ONE incident that subsumes its hosts'
+ *   breakers and the breakers of routes to it: one root cause, one page.
+ * - Otherwise each host breaker that is not closed is one incident (a host whose breaker is open
+ *   counts once even if it is also ejected; an ejection alone is not an incident, it is degraded).
+ * - Each route breaker not closed, on a pool not already counted, is one incident.
+ * - Each firing alert is one incident.
+ * Open and half-open both count: half-open is the same incident, still recovering.
+ */
+import type { HandoffInputs, Incident } from './types.js';
+
+export function deriveIncidents(i: HandoffInputs): Incident[] {
+  const out: Incident[] = [];
+  const poolDown = new Set<string>();
+  for (const p of i.pools) {
+    const hostBreakers = p.hosts.filter((h) => h.breaker && h.breaker.state !== 'closed');
+    if (p.panic || p.available === 0) {
+      poolDown.add(p.name);
+      const routes = i.route_breakers.filter((r) => r.pool === p.name).map((r) => `route:${r.route}`);
+      out.push({
+        kind: p.panic ? 'pool_panic' : 'pool_down',
+        pool: p.name,
+        description: p.panic
+          ? `pool ${p.name} in panic mode: ${p.available}/${p.total} hosts available, routing to all`
+          : `pool ${p.name} has no available host (0/${p.total})`,
+        subsumes: [...hostBreakers.map((h) => `host:${h.name}`), ...routes],
+      });
+      continue;
+    }
+    for (const h of hostBreakers) {
+      out.push({
+        kind: 'host_breaker',
+        pool: p.name,
+        host: h.name,
+        state: h.breaker!.state,
+        ...(h.breaker!.opened_at ? { since: h.breaker!.opened_at } : {}),
+        description: `breaker ${h.breaker!.state} on host ${h.name} of pool ${p.name}${h.ejected ? ' (also ejected)' : ''}`,
+      });
+    }
+  }
+  for (const r of i.route_breakers) {
+    if (poolDown.has(r.pool)) continue;
+    out.push({
+      kind: 'route_breaker',
+      pool: r.pool,
+      route: r.route,
+      state: r.state,
+      since: r.since,
+      description: `route breaker ${r.state} on route ${r.route} (pool ${r.pool})`,
+    });
+  }
+  for (const a of i.alerts) {
+    out.push({
+      kind: 'alert',
+      alert: a.name,
+      state: a.severity,
+      since: a.since,
+      description: `alert ${a.name} firing (${a.severity}): ${a.summary}`,
+    });
+  }
+  return out;
+}

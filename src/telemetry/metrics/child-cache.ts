@@ -1,0 +1,45 @@
+/**
+ * Label children cached in nested maps, one level per label (STYLE.md §10: the hot path
+ * allocates no label object). A lookup walks up to five Map.get calls with the raw values
+ * (numbers stay numbers: no String(status) per request); the label strings and the prom-client
+ * child are built once, on the first miss for a tuple.
+ */
+
+export type LabelValue = string | number;
+
+type Node<C> = Map<LabelValue, Node<C> | C>;
+
+export class ChildCache<C> {
+  readonly #root: Node<C> = new Map();
+  readonly #depth: number;
+  readonly #make: (values: string[]) => C;
+
+  /** `make` receives the label values as strings, in order, and returns the prom-client child. */
+  constructor(depth: number, make: (values: string[]) => C) {
+    if (depth < 1 || depth > 5) throw new RangeError('ChildCache depth must be 1..5');
+    this.#depth = depth;
+    this.#make = make;
+  }
+
+  /** Fixed parameters rather than a rest array, so a hit allocates nothing. */
+  get(a: LabelValue, b: LabelValue = '', c: LabelValue = '', d: LabelValue = '', e: LabelValue = ''): C {
+    let node = this.#root;
+    const last = this.#depth - 1;
+    for (let i = 0; i < last; i++) {
+      const key = i === 0 ? a : i === 1 ? b : i === 2 ? c : d;
+      let next = node.get(key) as Node<C> | undefined;
+      if (next === undefined) {
+        next = new Map();
+        node.set(key, next);
+      }
+      node = next;
+    }
+    const key = last === 0 ? a : last === 1 ? b : last === 2 ? c : last === 3 ? d : e;
+    let child = node.get(key) as C | undefined;
+    if (child === undefined) {
+      child = this.#make([a, b, c, d, e].slice(0, this.#depth).map(String));
+      node.set(key, child);
+    }
+    return child;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Label values with bounded cardinality. A label that takes a client-chosen value (the method)
+ * would let any client grow the registry without limit, so unknown values fold into one.
+ */
+
+/**
+ * OTel HTTP semantic conventions (http.request.method): the RFC 9110 §9 methods plus PATCH
+ * (RFC 5789) keep their name; anything else is reported as "_OTHER".
+ */
+const KNOWN_METHODS = new Set([
+  'CONNECT',
+  'DELETE',
+  'GET',
+  'HEAD',
+  'OPTIONS',
+  'PATCH',
+  'POST',
+  'PUT',
+  'TRACE',
+]);
+
+export function methodLabel(method: string): string {
+  return KNOWN_METHODS.has(method) ? method : '_OTHER';
+}
+
+/** The Keel route name; a request that matched no route is counted under "unmatched". */
+export function routeLabel(route: string): string {
+  return route === '' ? 'unmatched' : route;
+}
+
+/** keel_try: the first try, a retry after a failed one, or a hedge racing a slow one. */
+export type TryKind = 'first' | 'retry' | 'hedge';
+
+export function tryKind(attempt: number, hedge: boolean): TryKind {
+  if (hedge) return 'hedge';
+  return attempt === 0 ? 'first' : 'retry';
+}
+
+/**
+ * Request duration buckets (seconds). They include the usual SLO thresholds (100 ms, 200 ms,
+ * 250 ms, 500 ms, 1 s) so `le` series answer "what share was faster than the objective" exactly.
+ */
+export const DURATION_BUCKETS: readonly number[] = [
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2.5, 5, 10,
+];

@@ -1,0 +1,29 @@
+/**
+ * What the metrics read from the gateway at scrape time. Telemetry may not import proxy types
+ * (ARCHITECTURE.md rooms), so these are the minimal structural shapes of the admin pool views
+ * (src/proxy/upstream/types.ts PoolView): app.ts passes the gateway's views in.
+ */
+
+export type BreakerStateLike = 'closed' | 'open' | 'half_open';
+
+export interface HostViewLike {
+  readonly name: string;
+  readonly healthy: boolean;
+  readonly ejected: boolean;
+  readonly breaker: { readonly state: BreakerStateLike } | null;
+}
+
+export interface PoolViewLike {
+  readonly name: string;
+  readonly panic: boolean;
+  readonly available: number;
+  readonly queue_depth: number;
+  readonly hosts: readonly HostViewLike[];
+}
+
+export interface MetricsSource {
+  /** The pools of the current config, read once per scrape. */
+  pools(): readonly PoolViewLike[];
+  /** The config version being served (keel_config_info). */
+  configVersion(): string;
+}
