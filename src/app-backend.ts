@@ -19,7 +19,7 @@ export function createBackend(deps: {
   state: BackendState;
   configPath: string | null;
   demo: DemoControl | null;
-  reload: (raw: unknown) => Promise<ReloadResponse>;
+  reload: (raw: unknown, fix?: boolean) => Promise<ReloadResponse>;
 }): AdminBackend {
   const { gateway, state } = deps;
   return {

@@ -18,6 +18,8 @@ export interface ReloadDeps {
   current(): Config;
   read(raw: unknown): LoadResult;
   apply(next: Config, version: string, source: ReloadSource): Promise<ConfigDiff>;
+  /** A reason to refuse before reading (an SLO's freeze_reloads policy); `fix` marks a fix. */
+  gate?: (fix: boolean) => ConfigProblem | null;
 }
 
 export class ReloadQueue {
@@ -28,8 +30,12 @@ export class ReloadQueue {
     this.#deps = deps;
   }
 
-  run(source: ReloadSource, raw?: unknown): Promise<ReloadResponse> {
-    return this.#serial(() => this.#applyNow(this.#deps.read(raw), source));
+  run(source: ReloadSource, raw?: unknown, fix = false): Promise<ReloadResponse> {
+    return this.#serial(async () => {
+      const refused = this.#deps.gate?.(fix) ?? null;
+      if (refused) return this.#refuse([refused], source);
+      return this.#applyNow(this.#deps.read(raw), source);
+    });
   }
 
   applyResult(result: LoadResult, source: ReloadSource): Promise<ReloadResponse> {

@@ -9,14 +9,17 @@ import { handoffRoute } from './admin/handoff/route.js';
 import { createHandoffSource, type HandoffSource } from './admin/handoff/source.js';
 import type { AdminBackend, DemoControl } from './admin/routes.js';
 import { type AdminServer, createAdminServer } from './admin/server.js';
+import { sloRoute } from './admin/slo-route.js';
 import { createBackend } from './app-backend.js';
 import { ReloadQueue, type ReloadSource } from './app-reload.js';
+import { SloHost } from './app-slo.js';
 import { diffConfig, type LoadResult, loadConfigFile, validateConfig } from './config/index.js';
 import type { Config } from './config/types.js';
-import { systemClock } from './core/clock.js';
+import { type Clock, systemClock } from './core/clock.js';
 import { EventBus } from './core/events.js';
 import { createGateway, type Gateway } from './proxy/gateway.js';
 import { AccessLog } from './telemetry/access-log.js';
+import { createAlertNotifier, reconfigureAlertNotifier } from './telemetry/alerts/index.js';
 import { createLogger, type Logger, subscribeLogs } from './telemetry/logging.js';
 import { createMetrics, type Metrics, metricsRoute } from './telemetry/metrics/index.js';
 import { TracingRuntime } from './telemetry/tracing/runtime.js';
@@ -33,6 +36,10 @@ export interface StartOptions {
   /** false in a supervised worker: the supervisor's primary runs the admin server. */
   admin?: boolean;
   env?: Record<string, string | undefined>;
+  /** 'worker' in a supervised worker: it only records SLO events, the primary evaluates. */
+  sloRole?: 'single' | 'worker';
+  /** The SLO engine's clock (tests drive burn-rate windows with it); the system clock otherwise. */
+  sloClock?: Clock;
 }
 
 export interface App {
@@ -46,9 +53,11 @@ export interface App {
   readonly metrics: Metrics | null;
   /** The handoff report's live inputs (GET /handoff; the supervisor asks workers for them). */
   readonly handoff: HandoffSource;
+  /** The SLO runtime (docs/slo-runtime.md); holds nothing when the config has no SLOs. */
+  readonly slo: SloHost;
   config(): Config;
-  /** Validate-first reload: from the posted raw config, else the config file. */
-  reload(source: ReloadSource, raw?: unknown): Promise<ReloadResponse>;
+  /** Validate-first reload: from the posted raw config, else the config file; `fix` passes a budget freeze. */
+  reload(source: ReloadSource, raw?: unknown, fix?: boolean): Promise<ReloadResponse>;
   /** Apply an already validated config (the supervisor validated it). */
   apply(result: LoadResult, source: ReloadSource): Promise<ReloadResponse>;
   shutdown(reason: string): Promise<{ drained: boolean; remaining: number }>;
@@ -76,16 +85,41 @@ export async function startApp(opts: StartOptions): Promise<App> {
     loadedAt: systemClock.now(),
     shuttingDown: false,
   };
+  // Recording starts before the listeners open; the policy follows route names across reloads.
+  const slo = new SloHost({
+    role: opts.sloRole ?? 'single',
+    bus,
+    logger,
+    ...(opts.sloClock ? { clock: opts.sloClock } : {}),
+    routeNames: () => state.config.routes.map((r) => r.name),
+    onPolicy: (p) => gateway.setRoutePolicies(p),
+  });
+  slo.configure(opts.config);
+  // SLO alert delivery (docs/alerts.md): nothing is built without receivers; in a supervised
+  // worker the primary evaluates and delivers, so workers never page.
+  const alertsOn = opts.sloRole !== 'worker';
+  let alerts = alertsOn ? createAlertNotifier(bus, opts.config, logger) : null;
   // Subscribed before the startup config.reload is published, so recent_changes shows it.
-  const handoff = createHandoffSource({ bus, gateway, state });
+  const handoff = createHandoffSource({
+    bus,
+    gateway,
+    state,
+    alerts: () => slo.alerts(),
+    policyActions: () => slo.actions(),
+  });
   // Subscribed before the listeners open, so request.start/request.done always come in pairs.
   const metrics = opts.config.telemetry.metrics.enabled
-    ? createMetrics(bus, { pools: () => gateway.pools(), configVersion: () => state.version })
+    ? createMetrics(
+        bus,
+        { pools: () => gateway.pools(), configVersion: () => state.version },
+        { slos: opts.config.slos },
+      )
     : null;
   const queue = new ReloadQueue({
     bus,
     logger,
     current: () => state.config,
+    gate: (fix) => slo.reloadGate(fix),
     read: (raw) => {
       if (raw !== undefined) return validateConfig(raw, opts.env);
       if (opts.configPath) return loadConfigFile(opts.configPath, opts.env);
@@ -106,6 +140,8 @@ export async function startApp(opts: StartOptions): Promise<App> {
       await gateway.reload(next, version);
       Object.assign(state, { config: next, version, loadedAt: systemClock.now() });
       accessLog.set(next.telemetry.access_log.enabled);
+      slo.configure(next);
+      if (alertsOn) alerts = reconfigureAlertNotifier(alerts, bus, next, logger);
       await tracing.reconfigure(next.telemetry.tracing);
       return changes;
     },
@@ -115,7 +151,7 @@ export async function startApp(opts: StartOptions): Promise<App> {
     state,
     configPath: opts.configPath ?? null,
     demo: opts.demo ?? null,
-    reload: (raw) => queue.run('api', raw),
+    reload: (raw, fix) => queue.run('api', raw, fix),
   });
   let adminServer: AdminServer | null = null;
   let adminAddr: { host: string; port: number } | null = null;
@@ -133,6 +169,7 @@ export async function startApp(opts: StartOptions): Promise<App> {
       });
       adminServer.addRoutes([handoffRoute(handoff.inputs, () => state.config.telemetry.scaling)]);
       if (metrics) adminServer.addRoutes([metricsRoute(() => metrics.text())]);
+      adminServer.addRoutes([sloRoute(() => ({ slos: slo.status(), policy_actions: slo.actions() }))]);
       adminAddr = await adminServer.listen();
     }
     bus
@@ -146,15 +183,18 @@ export async function startApp(opts: StartOptions): Promise<App> {
       admin: adminAddr,
       backend,
       handoff,
+      slo,
       metrics,
       config: () => state.config,
-      reload: (source, raw) => queue.run(source, raw),
+      reload: (source, raw, fix) => queue.run(source, raw, fix),
       apply: (result, source) => queue.applyResult(result, source),
       shutdown: async (reason) => {
         state.shuttingDown = true; // /readyz turns 503 before the listeners stop accepting
         logger.info({ event: 'shutdown', reason }, `shutting down: ${reason}`);
         const result = await gateway.drain(state.config.shutdown.drain_timeout);
         await adminServer?.close();
+        slo.close(); // after the drain: the drained requests are counted and saved
+        await alerts?.close(5000); // flush queued alerts, bounded: shutdown never waits on a pager
         unsubscribe();
         accessLog.close();
         handoff.close();
@@ -166,6 +206,8 @@ export async function startApp(opts: StartOptions): Promise<App> {
   } catch (err) {
     await gateway.close().catch(() => undefined);
     await adminServer?.close();
+    slo.close();
+    await alerts?.close(0);
     unsubscribe();
     accessLog.close();
     handoff.close();

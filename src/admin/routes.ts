@@ -30,8 +30,8 @@ export interface AdminBackend {
   routes(): RouteView[] | Promise<RouteView[]>;
   config(): ConfigInfo;
   readiness(): ReadyBody | Promise<ReadyBody>;
-  /** raw: a posted config object, or undefined to re-read the config file. */
-  reload(raw: unknown): Promise<ReloadResponse>;
+  /** raw: a posted config object, or undefined to re-read the config file; fix: `?fix=true`. */
+  reload(raw: unknown, fix?: boolean): Promise<ReloadResponse>;
   /** Only under the supervisor (`keel run --workers N`, N > 1). */
   workers?: () => Promise<WorkersResponse>;
   /** Only in `keel demo`. */
@@ -108,9 +108,13 @@ export function coreRoutes(b: AdminBackend): AdminRoute[] {
       method: 'POST',
       path: '/api/v1/reload',
       access: 'mutate',
-      handle: async ({ body }) => {
-        const r = await b.reload(body);
-        return { status: r.ok ? 200 : 422, body: r };
+      handle: async ({ req, body }) => {
+        // ?fix=true marks a reload as a fix: an SLO's freeze_reloads policy lets it through.
+        const fix = new URL(req.url ?? '/', 'http://x').searchParams.get('fix') === 'true';
+        const r = await b.reload(body, fix);
+        // 409: refused because of the gateway's state (a budget freeze), not the config itself.
+        const frozen = !r.ok && r.problems.some((p) => p.code === 'reload_frozen');
+        return { status: r.ok ? 200 : frozen ? 409 : 422, body: r };
       },
     },
     {

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 /** The `keel` command. Exit codes: 0 ok, 1 user error, 2 internal failure (src/cli/errors.ts). */
 import { Command, CommanderError } from 'commander';
+import { registerBudget } from './commands/budget.js';
 import { registerDemo } from './commands/demo.js';
 import { registerHandoff } from './commands/handoff.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
+import { registerSloRules } from './commands/slo-rules.js';
+import { registerSloStatus } from './commands/slo-status.js';
 import { registerValidate } from './commands/validate.js';
 import { EXIT_INTERNAL, EXIT_USER, UserError } from './errors.js';
 import { packageVersion } from './version.js';
@@ -26,6 +29,9 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerSchema(program);
   registerHandoff(program);
+  registerBudget(program);
+  registerSloRules(program);
+  registerSloStatus(program);
   // exitOverride on every command, so commander errors reach main() and map to our exit codes.
   for (const c of program.commands) {
     c.exitOverride().showHelpAfterError(true);

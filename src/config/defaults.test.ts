@@ -31,6 +31,8 @@ test('an empty config gets every top-level default', () => {
       },
       scaling: { threshold_percent: 80 },
     },
+    slos: [],
+    alerts: { receivers: [], evaluation_interval: 10_000, state_file: null },
     pools: {},
     routes: [],
   });

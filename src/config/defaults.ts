@@ -6,17 +6,20 @@
 import { rangeOf } from './statuses.js';
 import type {
   ActiveHealthConfig,
+  AlertReceiverConfig,
   BreakerConfig,
+  BurnRateTier,
   Config,
   HedgeConfig,
   ListenerConfig,
   PoolConfig,
   RetryConfig,
+  SloConfig,
 } from './types.js';
 
 export const DEFAULT_LISTENER: ListenerConfig = { name: 'main', host: '127.0.0.1', port: 8080 };
 
-export const DEFAULT_TOP: Omit<Config, 'listeners' | 'pools' | 'routes'> = {
+export const DEFAULT_TOP: Omit<Config, 'listeners' | 'pools' | 'routes' | 'slos'> = {
   admin: { host: '127.0.0.1', port: 9901, token: null },
   proxy: { trusted_proxies: [], via: 'keel', request_id_header: 'x-request-id' },
   limits: { max_header_bytes: 16_384, max_body_bytes: 10_485_760, max_url_length: 8192 },
@@ -35,6 +38,53 @@ export const DEFAULT_TOP: Omit<Config, 'listeners' | 'pools' | 'routes'> = {
     },
     scaling: { threshold_percent: 80 },
   },
+  alerts: { receivers: [], evaluation_interval: 10_000, state_file: null },
+};
+
+/** SLO defaults (docs/slo.md); tiers are derived per window in resolve-slo.ts. */
+export const DEFAULT_SLO: Pick<SloConfig, 'window' | 'good' | 'policy'> & {
+  alerting: Pick<SloConfig['alerting'], 'enabled' | 'min_events'>;
+} = {
+  window: 30 * 86_400_000,
+  good: { client_errors_bad: false, bad_statuses: [] },
+  alerting: { enabled: true, min_events: 100 },
+  policy: { stop_retries: false, shed_share: 0, freeze_reloads: false },
+};
+
+/** Google SRE Workbook, "Alerting on SLOs", table 5-8: the share of budget each tier guards. */
+export const DEFAULT_TIER_SHAPES: ReadonlyArray<Omit<BurnRateTier, 'burn_rate'>> = [
+  {
+    name: 'page-fast',
+    severity: 'critical',
+    budget_share: 0.02,
+    long_window: 3_600_000,
+    short_window: 300_000,
+  },
+  {
+    name: 'page-slow',
+    severity: 'critical',
+    budget_share: 0.05,
+    long_window: 21_600_000,
+    short_window: 1_800_000,
+  },
+  {
+    name: 'ticket',
+    severity: 'warning',
+    budget_share: 0.1,
+    long_window: 259_200_000,
+    short_window: 21_600_000,
+  },
+];
+
+export const DEFAULT_ALERT_RECEIVER: Pick<AlertReceiverConfig, 'timeout' | 'max_retries'> = {
+  timeout: 5000,
+  max_retries: 5,
+};
+
+/** Default endpoints of the hosted APIs (PagerDuty Events API v2, Opsgenie Alert API). */
+export const RECEIVER_URLS: Partial<Record<AlertReceiverConfig['type'], string>> = {
+  pagerduty: 'https://events.pagerduty.com/v2/enqueue',
+  opsgenie: 'https://api.opsgenie.com/v2/alerts',
 };
 
 export const DEFAULT_ACTIVE_HEALTH: ActiveHealthConfig = {

@@ -20,6 +20,7 @@ import {
 } from './schema-common.js';
 import { poolSchema } from './schema-pool.js';
 import { routeSchema } from './schema-route.js';
+import { alertsSchema, type sloSchema, slosSchema } from './schema-slo.js';
 
 const listener = z
   .strictObject({
@@ -139,6 +140,8 @@ export const sections = {
         'Routes. The most specific match wins: a route naming the request host before a host-less one, then the longest path_prefix (at a segment boundary), then file order (docs/proxying.md).',
     })
     .optional(),
+  slos: slosSchema,
+  alerts: alertsSchema,
 };
 
 /** The whole file, for JSON Schema output (validation itself goes section by section). */
@@ -153,4 +156,6 @@ export const SECTION_NAMES = Object.keys(sections) as SectionName[];
 export type PoolInput = z.output<typeof poolSchema>;
 export type RouteInput = z.output<typeof routeSchema>;
 export type ConfigInput = z.output<typeof configSchema>;
+export type SloInput = z.output<typeof sloSchema>;
+export type AlertsInput = z.output<typeof alertsSchema>;
 export { poolSchema, routeSchema };

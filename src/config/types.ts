@@ -163,6 +163,76 @@ export interface TelemetryConfig {
   scaling: { threshold_percent: number };
 }
 
+export type SloKind = 'availability' | 'latency' | 'error_rate' | 'throughput';
+
+/**
+ * One multi-window burn-rate alert tier (Google SRE Workbook, "Alerting on SLOs", §6): fire when
+ * both windows burn faster than `burn_rate`. The rate is derived from the share of the budget the
+ * tier guards: burn_rate = budget_share × slo.window / long_window (2% of 30d in 1h → 14.4).
+ */
+export interface BurnRateTier {
+  name: string; // e.g. "page-fast", "page-slow", "ticket"
+  severity: 'critical' | 'warning'; // critical pages, warning opens a ticket
+  budget_share: number; // 0..1, e.g. 0.02
+  long_window: number; // ms
+  short_window: number; // ms
+  burn_rate: number; // derived (above); stated in the resolved config for every consumer
+}
+
+export interface SloConfig {
+  name: string;
+  /** Route names this SLO covers (a group); empty = every route. */
+  routes: string[];
+  kind: SloKind;
+  /** Target in percent, e.g. 99.9. */
+  objective: number;
+  /** Rolling window: 7d, 28d or 30d (default). */
+  window: number;
+  /** latency: a request is good when faster than this (any value, not only bucket edges). */
+  latency_threshold: number | null;
+  /** throughput: the floor in requests per second, judged per minute. */
+  min_rps: number | null;
+  /**
+   * What counts as bad. Default: a 5xx from Keel or the upstream, and every shed request;
+   * client errors (4xx) are good unless client_errors_bad.
+   */
+  good: { client_errors_bad: boolean; bad_statuses: number[] };
+  alerting: {
+    enabled: boolean;
+    /** Required when alerting is enabled (issue 5: no alert without a runbook). */
+    runbook_url: string | null;
+    /** No alert fires with fewer events than this in the long window (a quiet route is not paged). */
+    min_events: number;
+    tiers: BurnRateTier[];
+    /** Names of alerts.receivers this SLO's alerts go to; empty = all. */
+    receivers: string[];
+  };
+  /** Budget policy the gateway enforces while the budget burns fast or is spent (issue 5). */
+  policy: {
+    /** Stop retrying this SLO's routes while a page-severity alert fires or the budget is spent. */
+    stop_retries: boolean;
+    /** Shed this share (0..1) of this SLO's routes' requests while the budget is spent (low priority first). */
+    shed_share: number;
+    /** Refuse hot reloads not marked as fixes while the budget is spent. */
+    freeze_reloads: boolean;
+  };
+}
+
+export type AlertReceiverType = 'pagerduty' | 'opsgenie' | 'alertmanager' | 'webhook';
+
+export interface AlertReceiverConfig {
+  name: string;
+  type: AlertReceiverType;
+  /** Endpoint. Defaults: PagerDuty Events v2 enqueue URL, Opsgenie alerts API; required for the others. */
+  url: string;
+  /** PagerDuty routing key or Opsgenie API key (use ${VAR}); null for alertmanager/webhook. */
+  key: string | null;
+  headers: Record<string, string>;
+  timeout: number;
+  /** Delivery retries on 429/5xx/network errors, with exponential backoff and full jitter. */
+  max_retries: number;
+}
+
 export interface Config {
   listeners: ListenerConfig[];
   admin: { host: string; port: number; token: string | null };
@@ -178,6 +248,14 @@ export interface Config {
   client: { headers_timeout: number; idle_timeout: number };
   shutdown: { drain_timeout: number };
   telemetry: TelemetryConfig;
+  slos: SloConfig[];
+  alerts: {
+    receivers: AlertReceiverConfig[];
+    /** How often the SLO engine evaluates burn rates. */
+    evaluation_interval: number;
+    /** SQLite file for SLO history and budgets; null = in memory (lost on restart). */
+    state_file: string | null;
+  };
   pools: Record<string, PoolConfig>;
   routes: RouteConfig[];
 }

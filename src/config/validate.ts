@@ -10,8 +10,10 @@ import { renderPath } from './path.js';
 import { inFileOrder, withoutEnvEchoes } from './problem-order.js';
 import { issuesToProblems } from './problems.js';
 import { resolveAdmin, resolveListeners } from './resolve.js';
+import { resolveAlerts, resolveSlo } from './resolve-slo.js';
 import { type ConfigInput, SECTION_NAMES, sections } from './schema.js';
 import { checkSemantics } from './semantic.js';
+import { checkGivenBurnRates, checkSlos } from './semantic-slo.js';
 import { didYouMean, listOf } from './suggest.js';
 import type { Config, ConfigProblem, PoolConfig, RouteConfig } from './types.js';
 import { configVersion } from './version.js';
@@ -66,8 +68,14 @@ export function validateConfig(raw: unknown, env: Env = process.env): LoadResult
   const routes = parseRoutes(rec.routes, top.limits.max_body_bytes, problems);
   const poolRefs = Array.isArray(rec.routes) ? rec.routes.map(poolRefOf) : [];
   problems.push(...checkSemantics({ listeners: top.listeners, admin: top.admin, pools, routes, poolRefs }));
+  const slos = (parsed.slos ?? []).map(resolveSlo);
+  const alerts =
+    rec.alerts === undefined || parsed.alerts ? resolveAlerts(parsed.alerts, DEFAULT_TOP.alerts) : null;
+  problems.push(...checkSlos(slos, alerts, routeNamesOf(rec.routes)));
+  problems.push(...checkGivenBurnRates(parsed.slos ?? [], slos));
   const all = inFileOrder([...sub.problems, ...withoutEnvEchoes(problems, sub.problems)], [...pools.keys()]);
-  if (all.length > 0 || top.listeners === null || top.admin === null) return { ok: false, problems: all };
+  if (all.length > 0 || top.listeners === null || top.admin === null || alerts === null)
+    return { ok: false, problems: all };
   const config: Config = {
     listeners: top.listeners,
     admin: top.admin,
@@ -76,11 +84,22 @@ export function validateConfig(raw: unknown, env: Env = process.env): LoadResult
     client: merge(DEFAULT_TOP.client, parsed.client),
     shutdown: merge(DEFAULT_TOP.shutdown, parsed.shutdown),
     telemetry: resolveTelemetry(parsed.telemetry),
+    slos,
+    alerts,
     pools: Object.fromEntries([...pools].map(([k, p]) => [k, p as PoolConfig])),
     routes: routes as RouteConfig[],
   };
   deepFreeze(config);
   return { ok: true, config, version: configVersion(config) };
+}
+
+/** Route names as written (or their defaults), even for routes with other problems. */
+function routeNamesOf(raw: unknown): string[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.map((r: unknown, i) => {
+    const name = r !== null && typeof r === 'object' ? (r as { name?: unknown }).name : undefined;
+    return typeof name === 'string' ? name : `route-${i}`;
+  });
 }
 
 /** merge() keeps only template keys, so the free-form export headers are copied as given. */

@@ -75,7 +75,10 @@ export class CircuitBreaker {
       case 'closed':
         s.consecutiveFailures = 0;
         this.#window.record(false);
-        this.#judgeRate(); // a success can complete minimumRequests with the rate already over
+        // A success can complete minimumRequests with the rate already over, but only if a
+        // failure is still in the window (the threshold is > 0): the all-success path skips the
+        // O(buckets) count and its clock read.
+        if (this.#window.mayHaveFailures()) this.#judgeRate();
         return;
       case 'open':
         return; // a request allowed before the breaker opened: too late to matter

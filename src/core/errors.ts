@@ -87,6 +87,12 @@ export const ERROR_CODES = {
     meaning: "The request waited in the pool's queue longer than concurrency.queue_timeout.",
     fix: 'Add capacity, or raise concurrency.max_in_flight or queue_timeout.',
   },
+  KEEL_ERR_SHED_BUDGET_POLICY: {
+    status: 503,
+    meaning:
+      "An SLO's budget policy (shed_share) sheds part of this route's requests while its error budget is spent.",
+    fix: 'Restore the SLO (see `keel slo status`), or lower or remove its policy.shed_share.',
+  },
   KEEL_ERR_DEADLINE_EXCEEDED: {
     status: 504,
     meaning: "The request's total deadline (route timeout) passed before an answer arrived.",

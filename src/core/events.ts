@@ -124,7 +124,7 @@ export interface PanicEvent {
 export interface ShedEvent {
   pool: string;
   route: string;
-  reason: 'queue_full' | 'queue_timeout' | 'draining';
+  reason: 'queue_full' | 'queue_timeout' | 'draining' | 'budget_policy'; // budget_policy: an SLO's shed_share
   queueDepth: number;
   at: number;
 }
@@ -135,8 +135,8 @@ export interface RetryEvent {
   route: string;
   attempt: number; // the attempt about to start
   reason: string; // e.g. 'status_503', 'connect', 'timeout', 'hedge'
-  allowed: boolean; // false when the retry budget or the deadline refused it
-  refusedBy: '' | 'budget' | 'deadline' | 'attempts';
+  allowed: boolean; // false when the retry budget, the deadline or a budget policy refused it
+  refusedBy: '' | 'budget' | 'deadline' | 'attempts' | 'policy'; // policy: an SLO's stop_retries
 }
 
 export interface ConfigReloadEvent {
@@ -153,6 +153,31 @@ export interface DrainEvent {
   at: number;
 }
 
+/**
+ * An SLO burn-rate alert changed state (issue 5). Published by the SLO engine; alert senders,
+ * logs, metrics and the handoff report subscribe. `key` is stable per SLO and tier, so senders
+ * use it as the dedup key (PagerDuty dedup_key, Opsgenie alias, Alertmanager labels).
+ */
+export interface SloAlertEvent {
+  key: string; // `${slo}:${tier}`
+  slo: string;
+  tier: string;
+  severity: 'critical' | 'warning';
+  state: 'firing' | 'resolved';
+  objective: number; // percent
+  window: string; // e.g. "30d"
+  burnRateLong: number;
+  burnRateShort: number;
+  threshold: number; // the tier's burn rate
+  longWindow: string; // e.g. "1h"
+  shortWindow: string; // e.g. "5m"
+  budgetRemaining: number; // share of the window's budget left, may be < 0
+  runbookUrl: string;
+  receivers: string[]; // empty = all
+  summary: string; // one human line
+  at: number; // epoch ms
+}
+
 export interface KeelEvents {
   'request.start': RequestStartEvent;
   'request.done': RequestDoneEvent;
@@ -167,6 +192,7 @@ export interface KeelEvents {
   retry: RetryEvent;
   'config.reload': ConfigReloadEvent;
   drain: DrainEvent;
+  'slo.alert': SloAlertEvent;
 }
 
 export type EventName = keyof KeelEvents;

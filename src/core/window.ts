@@ -17,6 +17,9 @@ export class RollingCounter {
   readonly #totals: Float64Array;
   readonly #failures: Float64Array;
   readonly #clock: Clock;
+  /** Epochs of the latest record and of the latest failure: mayHaveFailures() without a clock read. */
+  #lastEpoch = Number.NEGATIVE_INFINITY;
+  #lastFailureEpoch = Number.NEGATIVE_INFINITY;
 
   constructor(opts: { windowMs: number; buckets: number }, clock: Clock) {
     if (!(opts.windowMs > 0))
@@ -42,7 +45,19 @@ export class RollingCounter {
       this.#failures[slot] = 0;
     }
     this.#totals[slot]! += 1;
-    if (failure) this.#failures[slot]! += 1;
+    if (failure) {
+      this.#failures[slot]! += 1;
+      this.#lastFailureEpoch = epoch;
+    }
+    this.#lastEpoch = epoch;
+  }
+
+  /**
+   * False when no failure recorded so far can be inside the window as of the latest record():
+   * O(1), no clock read. Lets a caller skip totals() on the common all-success path.
+   */
+  mayHaveFailures(): boolean {
+    return this.#lastEpoch - this.#lastFailureEpoch < this.#n;
   }
 
   /** Counts over the last window; O(buckets), allocation-free apart from the returned pair. */
@@ -62,6 +77,7 @@ export class RollingCounter {
   }
 
   reset(): void {
+    this.#lastFailureEpoch = Number.NEGATIVE_INFINITY;
     this.#epochs.fill(Number.NEGATIVE_INFINITY);
     this.#totals.fill(0);
     this.#failures.fill(0);

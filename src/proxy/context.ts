@@ -44,4 +44,11 @@ export interface GatewayContext {
   finished(ex: Exchange): void;
   /** A chunked request body passed the route's max_body_bytes (KeelRequest.push). */
   bodyTooLarge(ex: Exchange): void;
+  /**
+   * Routes whose retries a budget policy stopped (Gateway.setRoutePolicies). Read only when a
+   * retry is considered, and only when not empty: the common case costs one size check.
+   */
+  readonly noRetry: ReadonlySet<string>;
+  /** Route name → share of its requests shed by a budget policy (shed_share); empty = none. */
+  readonly shedShare: ReadonlyMap<string, number>;
 }

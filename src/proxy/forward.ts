@@ -142,7 +142,7 @@ export class ForwardTry implements Dispatcher.DispatchHandler {
     const res = this.ex.res;
     if (chunk.length === this.#left) {
       // The last chunk of a known-length body: res.end(chunk) corks head, body and end into one
-      // writev, without write()'s extra pass and its nextTick uncork (perf: bench/README.md).
+      // writev, without write()'s extra pass and its nextTick uncork (docs/benchmarks.md, "Profile").
       this.#left = -1;
       this.#ended = true;
       res.end(chunk);

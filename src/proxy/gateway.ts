@@ -31,6 +31,11 @@ export interface Gateway {
   inFlight(): number;
   pools(): PoolView[];
   routes(): Array<{ name: string; pool: string; match: RouteMatch }>;
+  /**
+   * The budget policy per route name (docs/slo-runtime.md), replacing the previous one; routes
+   * not listed run normally. Kept across reloads (it follows route names, not snapshots).
+   */
+  setRoutePolicies(policies: ReadonlyMap<string, { retries: boolean; shedShare: number }>): void;
   close(): Promise<void>;
 }
 
@@ -45,6 +50,8 @@ class KeelGateway implements Gateway, GatewayContext {
   readonly events: ProxyEvents;
   readonly tunnels = new Set<Duplex>();
   draining = false;
+  noRetry: ReadonlySet<string> = new Set();
+  shedShare: ReadonlyMap<string, number> = new Map();
   readonly #bus: EventBus;
   readonly #breakers = new Map<string, RouteBreaker>();
   readonly #live = new LiveList<Exchange>();
@@ -244,6 +251,14 @@ class KeelGateway implements Gateway, GatewayContext {
 
   routes(): Array<{ name: string; pool: string; match: RouteMatch }> {
     return this.#snap.routes.map((r) => ({ name: r.name, pool: r.pool.name, match: r.match }));
+  }
+
+  setRoutePolicies(policies: ReadonlyMap<string, { retries: boolean; shedShare: number }>): void {
+    // A new Set each time (rare: on a policy change), so a reader never sees it half-built.
+    this.noRetry = new Set([...policies].filter(([, p]) => !p.retries).map(([name]) => name));
+    this.shedShare = new Map(
+      [...policies].filter(([, p]) => p.shedShare > 0).map(([n, p]) => [n, p.shedShare]),
+    );
   }
 }
 

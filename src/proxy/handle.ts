@@ -79,6 +79,7 @@ function route(ex: Exchange, snap: Snapshot, req: KeelRequest): void {
     });
   ex.target = r.config.strip_prefix ? stripPrefix(target, r.match.path_prefix) : target;
   r.pool.retryBudget.requestStarted();
+  if (ex.gw.shedShare.size > 0 && shedByPolicy(ex, r.name, r.pool.name)) return;
   if (ex.chunked) {
     ex.body = req;
     req.bodyOwner = ex;
@@ -92,4 +93,15 @@ function route(ex: Exchange, snap: Snapshot, req: KeelRequest): void {
     ex.body = req;
   }
   r.chain.dispatch(ex);
+}
+
+/** An SLO's shed_share budget policy (docs/slo-runtime.md): only runs while some route has one. */
+function shedByPolicy(ex: Exchange, route: string, pool: string): boolean {
+  const share = ex.gw.shedShare.get(route);
+  if (share === undefined || ex.gw.random.next() >= share) return false;
+  ex.shed = true;
+  const ch = ex.gw.events.shed;
+  if (ch.active) ch.publish({ pool, route, reason: 'budget_policy', queueDepth: 0, at: ex.gw.clock.now() });
+  answerError(ex, 'KEEL_ERR_SHED_BUDGET_POLICY');
+  return true;
 }

@@ -1,5 +1,9 @@
 import type { HeaderRules } from './headers.js';
-import { connectionTokens, withoutNamed } from './hop-by-hop.js';
+import { connectionTokens, HOP_BY_HOP, withoutNamed } from './hop-by-hop.js';
+
+/** By name length: true for the lengths of the names handled below (hop-by-hop fields, Via). */
+const SPECIAL_LENGTH: boolean[] = new Array(32).fill(false);
+for (const n of [...HOP_BY_HOP, 'via']) SPECIAL_LENGTH[n.length] = true;
 
 /**
  * Response fields for the client, from undici's raw Buffer pairs: hop-by-hop fields dropped
@@ -15,8 +19,14 @@ export function responseHeaders(
   const out: string[] = [];
   let named: Set<string> | null = null;
   let via = '';
+  const idLength = rules.requestIdHeader.length;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toString('latin1');
+    // Only a name as long as one handled below needs lower-casing: most fields skip that string.
+    if (!SPECIAL_LENGTH[name.length] && name.length !== idLength) {
+      out.push(name, raw[i + 1]!.toString('latin1'));
+      continue;
+    }
     const lk = name.toLowerCase();
     switch (lk) {
       case 'connection':

@@ -18,7 +18,7 @@ export interface ClusterBackendDeps {
   state: { config: Config; version: string; loadedAt: number; shuttingDown: boolean };
   configPath: string;
   timeoutMs: number;
-  reload(raw: unknown): Promise<ReloadResponse>;
+  reload(raw: unknown, fix?: boolean): Promise<ReloadResponse>;
 }
 
 export function clusterBackend(d: ClusterBackendDeps): AdminBackend {

@@ -5,7 +5,7 @@
  * changes and merges it in.
  */
 import { mergeHandoffInputs } from '../admin/handoff/merge.js';
-import type { HandoffInputs } from '../admin/handoff/types.js';
+import type { FiringAlert, HandoffInputs, PolicyActionView } from '../admin/handoff/types.js';
 import type { Config } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import type { EventBus } from '../core/events.js';
@@ -19,6 +19,8 @@ export function clusterHandoffInputs(
   bus: EventBus,
   timeoutMs: number,
   clock: Clock,
+  /** The primary's SLO alerts and budget policy (workers evaluate none: cluster-slo.ts). */
+  slo?: { alerts(): FiringAlert[]; policyActions(): PolicyActionView[] },
 ): () => Promise<HandoffInputs> {
   const own = new ChangeRing(100);
   subscribeChanges(bus, own, clock); // lives as long as the supervisor
@@ -30,7 +32,7 @@ export function clusterHandoffInputs(
     const perWorker = answers.flatMap((r, i) =>
       r.status === 'fulfilled' ? [{ id: live[i]!.id, inputs: r.value }] : [],
     );
-    return mergeHandoffInputs(
+    const merged = mergeHandoffInputs(
       perWorker,
       {
         now: clock.now(),
@@ -43,5 +45,10 @@ export function clusterHandoffInputs(
       },
       mergePools,
     );
+    if (slo) {
+      merged.alerts = [...merged.alerts, ...slo.alerts()];
+      merged.policy_actions = slo.policyActions();
+    }
+    return merged;
   };
 }

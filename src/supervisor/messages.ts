@@ -4,6 +4,7 @@
  */
 import type { ReadyBody, ReloadResponse, RouteView } from '../admin/api-types.js';
 import type { HandoffInputs } from '../admin/handoff/types.js';
+import type { RoutePolicy, SloEngineState } from '../app-slo.js';
 import type { Config } from '../config/types.js';
 import type { PoolView } from '../proxy/upstream/types.js';
 import type { MetricsJson } from '../telemetry/metrics/index.js';
@@ -20,7 +21,11 @@ export type WorkerOp =
   | { kind: 'reload'; config: Config; version: string; source: 'sighup' | 'api' }
   | { kind: 'drain' }
   | { kind: 'metrics' }
-  | { kind: 'handoff-inputs' };
+  | { kind: 'handoff-inputs' }
+  /** The SLO counts recorded since the last call (the worker starts over from zero). */
+  | { kind: 'slo-delta' }
+  /** The budget policy per route, decided by the primary (docs/slo-runtime.md). */
+  | { kind: 'slo-policy'; policies: Array<[string, RoutePolicy]> };
 
 /** What each op answers with. */
 export interface OpResults {
@@ -32,6 +37,8 @@ export interface OpResults {
   /** The worker's registry as JSON (empty when metrics are off); pid tells restarts apart. */
   metrics: { pid: number; metrics: MetricsJson };
   'handoff-inputs': HandoffInputs;
+  'slo-delta': SloEngineState | null;
+  'slo-policy': true;
 }
 
 /** Worker -> primary. */

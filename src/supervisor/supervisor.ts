@@ -10,14 +10,22 @@ import type { ReloadResponse } from '../admin/api-types.js';
 import { checkAdminExposure } from '../admin/auth.js';
 import { handoffRoute } from '../admin/handoff/route.js';
 import { type AdminServer, createAdminServer } from '../admin/server.js';
+import { sloRoute } from '../admin/slo-route.js';
 import { ReloadQueue, type ReloadSource } from '../app-reload.js';
+import type { SloHost } from '../app-slo.js';
 import { type ConfigDiff, diffConfig, loadConfigFile, validateConfig } from '../config/index.js';
 import type { Config } from '../config/types.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { EventBus } from '../core/events.js';
+import {
+  type AlertNotifier,
+  createAlertNotifier,
+  reconfigureAlertNotifier,
+} from '../telemetry/alerts/index.js';
 import { type Logger, subscribeLogs } from '../telemetry/logging.js';
 import { clusterBackend } from './cluster-backend.js';
 import { clusterMetricsRoute } from './cluster-metrics.js';
+import { clusterSloHost } from './cluster-slo.js';
 import { type ForkDeps, forkWorker } from './fork.js';
 import { clusterHandoffInputs } from './handoff.js';
 import { DEFAULT_RESTART_BACKOFF, type RestartBackoffOptions } from './restart-backoff.js';
@@ -43,6 +51,10 @@ export class Supervisor {
   readonly #state: { config: Config; version: string; loadedAt: number; shuttingDown: boolean };
   readonly #queue: ReloadQueue;
   #admin: AdminServer | null = null;
+  /** The authoritative SLO engine: workers only record (cluster-slo.ts). */
+  readonly #slo: SloHost;
+  /** SLO alerts are evaluated and published on the primary's bus, so the primary delivers them. */
+  #alerts: AlertNotifier | null;
 
   constructor(o: SupervisorOptions) {
     this.#o = o;
@@ -53,10 +65,20 @@ export class Supervisor {
       (_, i) => new WorkerSlot(i + 1, o.backoff ?? DEFAULT_RESTART_BACKOFF, this.#clock),
     );
     subscribeLogs(this.#bus, o.logger);
+    this.#slo = clusterSloHost({
+      slots: this.#slots,
+      state: this.#state,
+      bus: this.#bus,
+      logger: o.logger,
+      clock: this.#clock,
+      timeoutMs: o.rpcTimeoutMs ?? 2000,
+    });
+    this.#alerts = createAlertNotifier(this.#bus, o.config, o.logger);
     this.#queue = new ReloadQueue({
       bus: this.#bus,
       logger: o.logger,
       current: () => this.#state.config,
+      gate: (fix) => this.#slo.reloadGate(fix),
       read: (raw) => (raw !== undefined ? validateConfig(raw, o.env) : loadConfigFile(o.configPath, o.env)),
       apply: (next, version, source) => this.#broadcastReload(next, version, source),
     });
@@ -78,6 +100,7 @@ export class Supervisor {
         stopping: () => this.#state.shuttingDown,
       };
       await Promise.all(this.#slots.map((s) => forkWorker(s, deps)));
+      this.#slo.configure(this.#state.config);
       const a = this.#state.config.admin;
       const timeout = this.#o.rpcTimeoutMs ?? 2000;
       const backend = clusterBackend({
@@ -85,7 +108,7 @@ export class Supervisor {
         state: this.#state,
         configPath: this.#o.configPath,
         timeoutMs: timeout,
-        reload: (raw) => this.reload('api', raw),
+        reload: (raw, fix) => this.reload('api', raw, fix),
       });
       this.#admin = createAdminServer({
         host: a.host,
@@ -98,8 +121,14 @@ export class Supervisor {
             'admin handler failed',
           ),
       });
-      const inputs = clusterHandoffInputs(this.#slots, this.#state, this.#bus, timeout, this.#clock);
+      const inputs = clusterHandoffInputs(this.#slots, this.#state, this.#bus, timeout, this.#clock, {
+        alerts: () => this.#slo.alerts(),
+        policyActions: () => this.#slo.actions(),
+      });
       this.#admin.addRoutes([handoffRoute(inputs, () => this.#state.config.telemetry.scaling)]);
+      this.#admin.addRoutes([
+        sloRoute(() => ({ slos: this.#slo.status(), policy_actions: this.#slo.actions() })),
+      ]);
       if (this.#state.config.telemetry.metrics.enabled)
         this.#admin.addRoutes([
           clusterMetricsRoute(this.#slots, this.#bus, () => this.#state.version, timeout),
@@ -111,8 +140,8 @@ export class Supervisor {
     }
   }
 
-  reload(source: ReloadSource, raw?: unknown): Promise<ReloadResponse> {
-    return this.#queue.run(source, raw);
+  reload(source: ReloadSource, raw?: unknown, fix = false): Promise<ReloadResponse> {
+    return this.#queue.run(source, raw, fix);
   }
 
   /** Drains every worker (each finishes its in-flight requests), then closes the admin server. */
@@ -120,6 +149,10 @@ export class Supervisor {
     if (this.#state.shuttingDown) return;
     this.#state.shuttingDown = true;
     this.#o.logger.info({ event: 'shutdown', reason }, `supervisor shutting down: ${reason}`);
+    // The workers' last counts, before they drain and exit (requests finishing during the drain
+    // are not counted: at most one drain's worth).
+    await this.#slo.tick().catch(() => undefined);
+    this.#slo.close();
     const deadline = this.#state.config.shutdown.drain_timeout + 5000;
     await Promise.all(
       this.#slots.map(async (s) => {
@@ -136,6 +169,7 @@ export class Supervisor {
       }),
     );
     await this.#admin?.close();
+    await this.#alerts?.close(5000);
   }
 
   async #broadcastReload(next: Config, version: string, source: ReloadSource): Promise<ConfigDiff> {
@@ -146,6 +180,8 @@ export class Supervisor {
     );
     // Workers restarted from now on start with the new config.
     Object.assign(this.#state, { config: next, version, loadedAt: this.#clock.now() });
+    this.#slo.configure(next);
+    this.#alerts = reconfigureAlertNotifier(this.#alerts, this.#bus, next, this.#o.logger);
     const failed = results.flatMap((r, i) =>
       r.status === 'rejected' || !r.value.ok ? [`worker ${live[i]?.id}`] : [],
     );

@@ -26,7 +26,7 @@ export function runWorker(): void {
     const m = raw as ToWorker;
     if (m.type === 'start') {
       const logger = createLogger({ base: { worker: m.slot } });
-      startApp({ config: m.config, version: m.version, admin: false, logger }).then(
+      startApp({ config: m.config, version: m.version, admin: false, logger, sloRole: 'worker' }).then(
         (a) => {
           app = a;
           send({ type: 'listening', version: m.version, listeners: a.listeners });
@@ -75,5 +75,10 @@ async function answer(app: App, op: WorkerOp): Promise<OpResults[WorkerOp['kind'
       return { pid: process.pid, metrics: app.metrics ? await app.metrics.json() : [] };
     case 'handoff-inputs':
       return app.handoff.inputs();
+    case 'slo-delta':
+      return app.slo.takeDelta();
+    case 'slo-policy':
+      app.gateway.setRoutePolicies(new Map(op.policies));
+      return true;
   }
 }

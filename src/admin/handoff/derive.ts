@@ -44,6 +44,7 @@ export function deriveHandoff(i: HandoffInputs, t: HandoffThresholds): HandoffRe
       })),
       route_breakers: i.route_breakers,
       alerts: i.alerts,
+      policy_actions: i.policy_actions ?? [],
       traffic: traffic(i),
       config_version: i.config_version,
       draining: i.draining,

@@ -11,7 +11,7 @@ import { ChangeRing, subscribeChanges } from '../../telemetry/changes.js';
 import { type ProcessLoad, ProcessLoadSampler } from '../../telemetry/process-load.js';
 import { RouteBreakerBoard } from '../../telemetry/route-breakers.js';
 import { subscribeTraffic, TrafficWindow } from '../../telemetry/traffic-window.js';
-import type { FiringAlert, HandoffInputs, PoolConcurrency } from './types.js';
+import type { FiringAlert, HandoffInputs, PolicyActionView, PoolConcurrency } from './types.js';
 
 export interface HandoffSourceDeps {
   bus: EventBus;
@@ -20,6 +20,8 @@ export interface HandoffSourceDeps {
   clock?: Clock;
   /** Firing alerts (the SLO engine plugs in here); none by default. */
   alerts?: () => FiringAlert[];
+  /** SLO budget policy actions in force; none by default. */
+  policyActions?: () => PolicyActionView[];
   /** A shared sampler (e.g. the metrics room's); one is created and owned otherwise. */
   load?: { read(): ProcessLoad };
 }
@@ -59,6 +61,7 @@ export function createHandoffSource(d: HandoffSourceDeps): HandoffSource {
         load: load.read(),
         route_breakers: board.list(),
         alerts: d.alerts?.() ?? [],
+        policy_actions: d.policyActions?.() ?? [],
         changes: ring.list(),
         traffic: traffic.snapshot(now),
       };

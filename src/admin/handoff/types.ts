@@ -20,6 +20,16 @@ export interface FiringAlert {
   since: string; // ISO time
 }
 
+/** A budget policy action in force (docs/slo-runtime.md "Budget policy"). */
+export interface PolicyActionView {
+  slo: string;
+  action: string; // stop_retries | shed_share | freeze_reloads
+  routes: string[];
+  share?: number;
+  reason: string;
+  since: string; // ISO time
+}
+
 export interface PoolConcurrency {
   pool: string;
   in_flight: number;
@@ -38,6 +48,8 @@ export interface HandoffInputs {
   load: ProcessLoad;
   route_breakers: RouteBreakerState[];
   alerts: FiringAlert[];
+  /** SLO budget policy actions in force; absent = none. */
+  policy_actions?: PolicyActionView[];
   /** Newest first. */
   changes: Change[];
   traffic: TrafficSnapshot | null;
@@ -87,6 +99,7 @@ export interface HandoffDetails {
   }>;
   route_breakers: RouteBreakerState[];
   alerts: FiringAlert[];
+  policy_actions: PolicyActionView[];
   traffic: {
     window_seconds: number;
     requests: number;

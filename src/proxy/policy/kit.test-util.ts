@@ -107,6 +107,8 @@ export class Kit {
       draining: false,
       finished: () => undefined,
       bodyTooLarge: () => undefined,
+      noRetry: new Set(),
+      shedShare: new Map(),
     };
     this.route = compileRoute(r.config.routes[0]!, pool, r.config.pools.web!, null);
     this.snap = {

@@ -1,7 +1,7 @@
 import type { RetryConfig } from '../../config/types.js';
 import { fullJitterBackoff, parseRetryAfter } from '../../core/backoff.js';
 import type { ErrorCode } from '../../core/errors.js';
-import type { TryErrorKind } from '../../core/events.js';
+import type { RetryEvent, TryErrorKind } from '../../core/events.js';
 import { type Exchange, OPEN } from '../exchange.js';
 import type { ForwardTry } from '../forward.js';
 import { Link } from '../link.js';
@@ -109,16 +109,18 @@ export class RetryLink extends Link {
     return true;
   }
 
-  /** Attempts and deadline; publishes the refusal (an allowed retry is published later). */
-  #limits(ex: Exchange, reason: string, delayMs: number): '' | 'deadline' | 'attempts' {
-    let refusedBy: '' | 'deadline' | 'attempts' = '';
-    if (reason !== 'hedge' && ex.retries + 2 > this.#cfg.max_attempts) refusedBy = 'attempts';
+  /** Budget policy, attempts and deadline; publishes the refusal (an allowed retry is published later). */
+  #limits(ex: Exchange, reason: string, delayMs: number): '' | 'deadline' | 'attempts' | 'policy' {
+    let refusedBy: '' | 'deadline' | 'attempts' | 'policy' = '';
+    const noRetry = ex.gw.noRetry;
+    if (reason !== 'hedge' && noRetry.size > 0 && noRetry.has(this.routeName)) refusedBy = 'policy';
+    else if (reason !== 'hedge' && ex.retries + 2 > this.#cfg.max_attempts) refusedBy = 'attempts';
     else if (delayMs < 0 || ex.gw.clock.now() + delayMs >= ex.deadline) refusedBy = 'deadline';
     if (refusedBy !== '') this.#publish(ex, reason, refusedBy);
     return refusedBy;
   }
 
-  #publish(ex: Exchange, reason: string, refusedBy: '' | 'budget' | 'deadline' | 'attempts'): void {
+  #publish(ex: Exchange, reason: string, refusedBy: RetryEvent['refusedBy']): void {
     const ch = ex.gw.events.retry;
     if (!ch.active) return;
     ch.publish({

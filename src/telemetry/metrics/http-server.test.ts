@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Registry } from 'prom-client';
+import type { SloConfig } from '../../config/types.js';
 import { EventBus } from '../../core/events.js';
 import { subscribeHttpServer } from './http-server.js';
+import { DURATION_BUCKETS, durationBuckets } from './labels.js';
 import { done, series, value } from './metrics.test-util.js';
 
 const H = 'http_server_request_duration_seconds';
@@ -38,6 +40,21 @@ describe('http server metrics', () => {
     bus.channel('request.done').publish(done());
     const les = (await series(registry, H)).map((l) => l.le).filter((le) => le !== undefined);
     for (const t of [0.1, 0.2, 0.25, 0.5, 1, '+Inf']) assert.ok(les.includes(t), `bucket ${t}`);
+  });
+
+  it('adds every latency SLO threshold as a bucket, so le answers it exactly (keel slo rules)', async () => {
+    const latency = (ms: number) => ({ kind: 'latency', latency_threshold: ms }) as SloConfig;
+    const other = { kind: 'availability', latency_threshold: null } as SloConfig;
+    assert.equal(durationBuckets([other, latency(200)]), DURATION_BUCKETS, 'already a bucket: unchanged');
+    const buckets = durationBuckets([latency(300), latency(300), latency(1500), other]);
+    assert.deepEqual(buckets, [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.25, 0.3, 0.5, 1, 1.5, 2.5, 5, 10]);
+    const bus = new EventBus();
+    const registry = new Registry();
+    subscribeHttpServer(bus, registry, buckets);
+    bus.channel('request.done').publish(done({ durationMs: 300 }));
+    bus.channel('request.done').publish(done({ durationMs: 301 }));
+    const labels = { http_route: 'api', http_request_method: 'GET', http_response_status_code: 200 };
+    assert.equal(await value(registry, H, { ...labels, le: 0.3 }, `${H}_bucket`), 1);
   });
 
   it('names unmatched requests "unmatched" and folds unknown methods into _OTHER', async () => {

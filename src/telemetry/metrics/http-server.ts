@@ -9,12 +9,16 @@ import { ChildCache } from './child-cache.js';
 import { FastGauge, FastHistogram, type GaugeCell, type HistogramCell } from './fast-series.js';
 import { DURATION_BUCKETS, methodLabel, routeLabel } from './labels.js';
 
-export function subscribeHttpServer(bus: EventBus, registry: Registry): () => void {
+export function subscribeHttpServer(
+  bus: EventBus,
+  registry: Registry,
+  buckets: readonly number[] = DURATION_BUCKETS,
+): () => void {
   const duration = new FastHistogram({
     name: 'http_server_request_duration_seconds',
     help: 'Duration of client requests, from arrival to the end of the response (OTel http.server.request.duration).',
     labelNames: ['http_route', 'keel_pool', 'http_request_method', 'http_response_status_code'],
-    buckets: DURATION_BUCKETS,
+    buckets,
     registry,
   });
   const inFlight = new FastGauge({

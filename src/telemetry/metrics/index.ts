@@ -4,10 +4,12 @@
  * so the data plane's publish sites stay a boolean check).
  */
 import type { Registry } from 'prom-client';
+import type { SloConfig } from '../../config/types.js';
 import type { EventBus } from '../../core/events.js';
 import { subscribeConfigMetrics } from './config-metrics.js';
 import { subscribeHttpClient } from './http-client.js';
 import { subscribeHttpServer } from './http-server.js';
+import { durationBuckets } from './labels.js';
 import { registerPoolGauges } from './pool-gauges.js';
 import { createRegistry } from './registry.js';
 import { subscribeResilience } from './resilience.js';
@@ -30,11 +32,12 @@ export interface Metrics {
 export function createMetrics(
   bus: EventBus,
   source: MetricsSource,
-  opts: { process?: boolean } = {},
+  opts: { process?: boolean; slos?: readonly SloConfig[] } = {},
 ): Metrics {
   const registry = createRegistry(opts);
   const offs = [
-    subscribeHttpServer(bus, registry),
+    // Latency SLO thresholds become buckets of the request histogram (docs/slo-rules.md).
+    subscribeHttpServer(bus, registry, durationBuckets(opts.slos ?? [])),
     subscribeHttpClient(bus, registry),
     subscribeResilience(bus, registry),
     subscribeConfigMetrics(bus, registry, () => source.configVersion()),

@@ -1,3 +1,5 @@
+import type { SloConfig } from '../../config/types.js';
+
 /**
  * Label values with bounded cardinality. A label that takes a client-chosen value (the method)
  * would let any client grow the registry without limit, so unknown values fold into one.
@@ -43,3 +45,16 @@ export function tryKind(attempt: number, hedge: boolean): TryKind {
 export const DURATION_BUCKETS: readonly number[] = [
   0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2.5, 5, 10,
 ];
+
+/**
+ * The request histogram's buckets: the defaults plus every latency SLO's threshold (seconds), so
+ * `keel slo rules` reads "faster than the threshold" from an exact `le` bucket (docs/slo-rules.md).
+ * Fixed when the metrics are built: a threshold added by a hot reload gets its bucket at restart.
+ */
+export function durationBuckets(slos: readonly SloConfig[]): readonly number[] {
+  const extra = slos.flatMap((s) =>
+    s.kind === 'latency' && s.latency_threshold !== null ? [s.latency_threshold / 1000] : [],
+  );
+  if (extra.every((b) => DURATION_BUCKETS.includes(b))) return DURATION_BUCKETS;
+  return [...new Set([...DURATION_BUCKETS, ...extra])].sort((a, b) => a - b);
+}

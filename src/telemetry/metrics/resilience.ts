@@ -46,7 +46,7 @@ export function subscribeResilience(bus: EventBus, registry: Registry): () => vo
   const refused = counter(
     r,
     'keel_retries_refused_total',
-    'Retries that were wanted but not sent, by what refused them (budget|deadline|attempts).',
+    'Retries that were wanted but not sent, by what refused them (budget|deadline|attempts|policy).',
     ['pool', 'route', 'refused_by'],
   );
   const exhausted = counter(
@@ -58,7 +58,7 @@ export function subscribeResilience(bus: EventBus, registry: Registry): () => vo
   const shed = counter(
     r,
     'keel_shed_total',
-    'Requests refused to protect the pool (queue_full|queue_timeout|draining).',
+    'Requests refused to protect the pool (queue_full|queue_timeout|draining|budget_policy).',
     ['pool', 'route', 'reason'],
   );
   const offs = [

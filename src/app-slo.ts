@@ -1,0 +1,146 @@
+/**
+ * The SLO runtime in the composition root (docs/slo-runtime.md): opens the state file, creates
+ * the runtime when the config has SLOs (on startup or on the first reload that adds some), and
+ * translates for its neighbours — firing alerts and budget policy for the handoff report, the
+ * per-route policy for the gateway (the proxy never imports slo), the reload freeze for the
+ * reload queue.
+ */
+import { resolve } from 'node:path';
+import type { FiringAlert } from './admin/handoff/types.js';
+import type { Config, ConfigProblem } from './config/types.js';
+import { type Clock, systemClock } from './core/clock.js';
+import type { EventBus } from './core/events.js';
+import type { SloEngineState, SloStatus } from './slo/engine.js';
+import type { PolicyAction, RoutePolicy } from './slo/policy.js';
+import { SloRuntime, type SloRuntimeOptions } from './slo/runtime.js';
+import { SloStore } from './slo/store.js';
+import type { Logger } from './telemetry/logging.js';
+
+export type { SloEngineState } from './slo/engine.js';
+export type { RoutePolicy } from './slo/policy.js';
+
+export interface SloHostDeps {
+  role: SloRuntimeOptions['role'];
+  bus: EventBus;
+  logger: Logger;
+  clock?: Clock;
+  routeNames(): readonly string[];
+  /** The per-route budget policy changed (single process: the gateway; primary: the workers). */
+  onPolicy?: (policies: Map<string, RoutePolicy>) => void;
+  /** primary: every live worker's counts since the last pull. */
+  pull?: () => Promise<SloEngineState[]>;
+}
+
+export class SloHost {
+  readonly #d: SloHostDeps;
+  #runtime: SloRuntime | null = null;
+  /** SLOs whose tiers alert (alerting.enabled); the others still drive policy, not alerts. */
+  #alerting = new Set<string>();
+
+  constructor(d: SloHostDeps) {
+    this.#d = d;
+  }
+
+  get runtime(): SloRuntime | null {
+    return this.#runtime;
+  }
+
+  /** Startup and every applied reload. Nothing is created (nor subscribed) without SLOs. */
+  configure(config: Config): void {
+    this.#alerting = new Set(config.slos.filter((s) => s.alerting.enabled).map((s) => s.name));
+    if (this.#runtime) {
+      this.#runtime.reconfigure(config.slos);
+      return;
+    }
+    if (config.slos.length === 0) return;
+    this.#runtime = new SloRuntime({
+      role: this.#d.role,
+      slos: config.slos,
+      evaluationInterval: config.alerts.evaluation_interval,
+      bus: this.#d.bus,
+      clock: this.#d.clock ?? systemClock,
+      log: this.#d.logger,
+      store: this.#d.role === 'worker' ? null : this.#open(config.alerts.state_file),
+      routeNames: this.#d.routeNames,
+      ...(this.#d.pull ? { pull: this.#d.pull } : {}),
+      ...(this.#d.onPolicy ? { onPolicy: this.#d.onPolicy } : {}),
+    });
+    this.#runtime.start();
+  }
+
+  status(): SloStatus[] {
+    return this.#runtime?.status() ?? [];
+  }
+
+  /**
+   * Firing alerts for the handoff report (docs/handoff.md): each firing tier keeps its severity
+   * (a page tier is critical, a ticket tier a warning) — for SLOs with alerting enabled — and a
+   * spent budget is one more critical alert, `<slo>:budget_spent`, for every SLO.
+   */
+  alerts(): FiringAlert[] {
+    const rt = this.#runtime;
+    if (!rt) return [];
+    const since = rt.firingSince();
+    const now = new Date((this.#d.clock ?? systemClock).now()).toISOString();
+    const iso = (key: string) => {
+      const at = since.get(key);
+      return at === undefined ? now : new Date(at).toISOString();
+    };
+    const out: FiringAlert[] = [];
+    for (const s of rt.status()) {
+      for (const a of s.alerts) {
+        if (!a.firing || !this.#alerting.has(s.name)) continue;
+        const key = `${s.name}:${a.tier}`;
+        const burn = a.burn_long === null ? '?' : a.burn_long.toFixed(1);
+        const summary = `SLO ${s.name} burns its budget ${burn}× (threshold ${a.threshold}×)`;
+        out.push({ name: key, severity: a.severity, summary, since: iso(key) });
+      }
+      const left = s.budget.remaining;
+      if (left !== null && left <= 0) {
+        const summary = `SLO ${s.name} has spent its error budget (${(left * 100).toFixed(1)}% left over ${s.window})`;
+        out.push({ name: `${s.name}:budget_spent`, severity: 'critical', summary, since: now });
+      }
+    }
+    return out;
+  }
+
+  actions(): PolicyAction[] {
+    return this.#runtime?.actions() ?? [];
+  }
+
+  /** freeze_reloads: a reload not marked as a fix is refused while a budget is spent. */
+  reloadGate(fix: boolean): ConfigProblem | null {
+    const frozen = this.#runtime?.frozen();
+    if (!frozen || fix) return null;
+    return {
+      path: '',
+      code: 'reload_frozen',
+      message: `hot reloads are frozen by the budget policy of SLO ${frozen.slo}: ${frozen.reason}`,
+      hint: 'mark a reload that fixes the problem as a fix: POST /api/v1/reload?fix=true',
+    };
+  }
+
+  takeDelta(): SloEngineState | null {
+    return this.#runtime?.takeDelta() ?? null;
+  }
+
+  async tick(): Promise<void> {
+    await this.#runtime?.tick();
+  }
+
+  close(): void {
+    this.#runtime?.close();
+  }
+
+  #open(file: string | null): SloStore<SloEngineState> | null {
+    if (file === null) return null;
+    const path = resolve(file);
+    const r = SloStore.open<SloEngineState>(path);
+    if (r.ok) return r.store;
+    this.#d.logger.error(
+      { event: 'slo.store', reason: 'open_failed', path, error: r.error },
+      `cannot open the SLO state file ${path} (${r.error}): SLO history is kept in memory only and lost on restart`,
+    );
+    return null;
+  }
+}

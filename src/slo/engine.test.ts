@@ -1,0 +1,198 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ManualClock } from '../core/clock.js';
+import type { SloAlertEvent } from '../core/events.js';
+import { SloEngine } from './engine.js';
+import { done, ROUTES, sloOf } from './fixture.test.js';
+
+const T0 = Date.UTC(2026, 0, 1);
+const MIN = 60_000;
+
+/** One minute of traffic: `n` requests, `bad` of them 5xx; then evaluate. */
+function minute(engine: SloEngine, clock: ManualClock, n: number, bad: number): SloAlertEvent[] {
+  for (let i = 0; i < n; i++) engine.record(done({ status: i < bad ? 500 : 200 }));
+  const out = engine.evaluate();
+  clock.advance(MIN);
+  return out;
+}
+
+test('SRE Workbook: 2% errors against 99.9% burn at 20×; page-fast fires once the 1h window reaches 14.4× and resolves when the short window clears', () => {
+  const clock = new ManualClock(T0);
+  const engine = new SloEngine([sloOf({})], clock, ROUTES);
+  // Three days of clean history (restored as the state file would), so every window is full.
+  const state = engine.export();
+  const first = T0 / MIN - 3 * 24 * 60;
+  const minutes = Array.from({ length: 3 * 24 * 60 }, (_, i) => first + i);
+  state.slos[0]!.buckets = {
+    since: first,
+    minutes,
+    good: minutes.map(() => 100),
+    total: minutes.map(() => 100),
+  };
+  engine.import(state);
+  const fired: Array<[number, SloAlertEvent]> = [];
+  for (let k = 1; k <= 120; k++) for (const e of minute(engine, clock, 100, 2)) fired.push([k, e]);
+  // Burn over 1h after k bad minutes = 20 × k/60 ≥ 14.4 ⇔ k ≥ 43.2; over 6h: 20 × k/360 ≥ 6 ⇔ k ≥ 108.
+  assert.deepEqual(
+    fired.map(([k, e]) => [k, e.tier, e.state]),
+    [
+      [44, 'page-fast', 'firing'],
+      [108, 'page-slow', 'firing'],
+    ],
+  );
+  const e = fired[0]![1];
+  assert.equal(e.key, 'slo:page-fast');
+  assert.equal(e.severity, 'critical');
+  assert.equal(e.window, '30d');
+  assert.equal(e.longWindow, '1h');
+  assert.equal(e.shortWindow, '5m');
+  assert.equal(e.threshold, 14.4);
+  assert.ok(Math.abs(e.burnRateShort - 20) < 1e-6);
+  assert.ok(Math.abs(e.burnRateLong - (20 * 44) / 60) < 1e-6);
+  assert.equal(e.runbookUrl, 'https://rb.example/x');
+  assert.deepEqual(e.receivers, []);
+  assert.equal(e.at, T0 + 43 * MIN);
+  assert.match(e.summary, /slo/);
+  for (const v of Object.values(e)) assert.notEqual(v, undefined);
+  assert.ok(e.budgetRemaining < 1 && e.budgetRemaining > 0);
+  // The burn stops: each tier resolves once its short window burns below its rate — page-fast
+  // after two clean minutes (3 bad of 5 → 12×), page-slow after 22 (8 bad of 30 → 5.3×).
+  const resolved: Array<[number, string, string]> = [];
+  for (let k = 1; k <= 30; k++)
+    for (const x of minute(engine, clock, 100, 0)) resolved.push([k, x.tier, x.state]);
+  assert.deepEqual(resolved, [
+    [2, 'page-fast', 'resolved'],
+    [22, 'page-slow', 'resolved'],
+  ]);
+  const st = engine.status()[0]!;
+  assert.ok(st.alerts.every((a) => !a.firing));
+});
+
+test('a single error on a quiet route does not page (min_events), and no traffic is no data', () => {
+  const clock = new ManualClock(T0);
+  const engine = new SloEngine([sloOf({})], clock, ROUTES);
+  assert.deepEqual(engine.evaluate(), []);
+  const empty = engine.status()[0]!;
+  assert.equal(empty.sli, null);
+  assert.equal(empty.budget.consumed, null);
+  assert.equal(empty.budget.remaining, null);
+  assert.equal(empty.time_to_exhaustion_s, null);
+  assert.deepEqual(Object.values(empty.burn_rates), [null, null, null, null, null]);
+  assert.deepEqual(empty.events, { good: 0, total: 0 });
+  assert.equal(JSON.stringify(empty).includes('NaN'), false);
+  for (let m = 0; m < 30; m++)
+    assert.deepEqual(minute(engine, clock, m === 10 ? 1 : 0, m === 10 ? 1 : 0), []);
+  const st = engine.status()[0]!;
+  assert.equal(st.sli, 0);
+  assert.ok(st.alerts.every((a) => !a.firing));
+});
+
+test('status: SLI in percent, budget in requests and in downtime, burn rates, time to exhaustion', () => {
+  const clock = new ManualClock(T0);
+  const engine = new SloEngine([sloOf({})], clock, ROUTES);
+  for (let m = 0; m < 60; m++) minute(engine, clock, 100, m >= 10 && m < 13 ? 1 : 0);
+  const st = engine.status()[0]!;
+  assert.equal(st.name, 'slo');
+  assert.equal(st.kind, 'availability');
+  assert.equal(st.objective, 99.9);
+  assert.equal(st.window, '30d');
+  assert.ok(Math.abs(st.sli! - 99.95) < 1e-9);
+  assert.deepEqual(st.events, { good: 5997, total: 6000 });
+  assert.ok(Math.abs(st.budget.allowed_bad - 6) < 1e-9);
+  assert.ok(Math.abs(st.budget.allowed_downtime_s! - 2592) < 1e-6);
+  assert.ok(Math.abs(st.budget.consumed! - 0.5) < 1e-9);
+  assert.ok(Math.abs(st.budget.remaining! - 0.5) < 1e-9);
+  // The clock is at the start of minute 60: the 1h window is minutes 1-60 (5900 requests, 3 bad).
+  const burn1h = 3 / 5900 / 0.001;
+  assert.ok(Math.abs(st.burn_rates['1h']! - burn1h) < 1e-9);
+  assert.equal(st.burn_rates['5m'], 0);
+  // Half of the 30d budget left, burning at ~0.51×: 0.5 × 30d / 0.51.
+  assert.ok(Math.abs(st.time_to_exhaustion_s! - (0.5 * 30 * 86_400) / burn1h) < 1e-3);
+  assert.deepEqual(
+    st.alerts.map((a) => [a.tier, a.severity, a.firing, a.threshold]),
+    [
+      ['page-fast', 'critical', false, 14.4],
+      ['page-slow', 'critical', false, 6],
+      ['ticket', 'warning', false, 1],
+    ],
+  );
+});
+
+test('an SLO without alerting is tracked (status shows the burn) but emits no events', () => {
+  const clock = new ManualClock(T0);
+  const engine = new SloEngine([sloOf({ alerting: { enabled: false } })], clock, ROUTES);
+  for (let m = 0; m < 10; m++) assert.deepEqual(minute(engine, clock, 100, 50), []);
+  assert.equal(engine.status()[0]!.alerts[0]!.firing, true);
+});
+
+test('export → import restores history into a fresh engine, and merges counts of other workers', () => {
+  const clock = new ManualClock(T0);
+  const a = new SloEngine([sloOf({})], clock, ROUTES);
+  const b = new SloEngine([sloOf({})], clock, ROUTES);
+  for (let m = 0; m < 5; m++) {
+    minute(a, clock, 10, 1);
+    for (let i = 0; i < 3; i++) b.record(done());
+  }
+  const state = JSON.parse(JSON.stringify(a.export()));
+  const restored = new SloEngine([sloOf({})], clock, ROUTES);
+  restored.import(state);
+  a.evaluate();
+  restored.evaluate();
+  assert.deepEqual(restored.status(), a.status());
+  restored.import(b.export());
+  assert.deepEqual(restored.status()[0]!.events, { good: 60, total: 65 });
+  // A different objective is a different SLO: its counts are not imported.
+  const other = new SloEngine([sloOf({ objective: 99 })], clock, ROUTES);
+  other.import(state);
+  assert.deepEqual(other.status()[0]!.events, { good: 0, total: 0 });
+});
+
+test('reconfigure keeps history when name, kind, objective and threshold are unchanged; a removed firing alert resolves', () => {
+  const clock = new ManualClock(T0);
+  const engine = new SloEngine(
+    [sloOf({}), sloOf({ name: 'lat', kind: 'latency', latency: { threshold: 100 } })],
+    clock,
+    ROUTES,
+  );
+  let events: SloAlertEvent[] = [];
+  for (let m = 0; m < 10; m++) events = events.concat(minute(engine, clock, 200, 100));
+  assert.ok(events.some((e) => e.key === 'lat:page-fast' && e.state === 'firing'));
+  engine.reconfigure(
+    [
+      sloOf({ routes: ['api'], policy: { stop_retries: true } }),
+      sloOf({ name: 'lat', kind: 'latency', latency: { threshold: 250 } }),
+    ],
+    ROUTES,
+  );
+  const [kept, changed] = engine.status();
+  assert.deepEqual(kept!.events, { good: 1000, total: 2000 });
+  assert.equal(kept!.alerts[0]!.firing, true, 'a kept SLO keeps its alert state: no duplicate page');
+  assert.deepEqual(changed!.events, { good: 0, total: 0 });
+  const next = engine.evaluate();
+  assert.deepEqual(
+    next.filter((e) => e.slo === 'lat').map((e) => [e.tier, e.state]),
+    [
+      ['page-fast', 'resolved'],
+      ['page-slow', 'resolved'],
+      ['ticket', 'resolved'],
+    ],
+  );
+  assert.equal(next.filter((e) => e.slo === 'slo').length, 0);
+});
+
+test('throughput: minutes under the floor are bad; alerts wait until the long window was observed', () => {
+  const clock = new ManualClock(T0);
+  const slo = sloOf({
+    kind: 'throughput',
+    throughput: { min_rps: 1 },
+    alerting: { runbook_url: 'https://rb.example/x' },
+  });
+  const engine = new SloEngine([slo], clock, ROUTES);
+  const fired: Array<[number, string]> = [];
+  for (let m = 0; m < 61; m++)
+    for (const e of minute(engine, clock, 30, 0)) fired.push([m, `${e.tier}:${e.state}`]);
+  assert.deepEqual(fired, [[60, 'page-fast:firing']]);
+  const st = engine.status()[0]!;
+  assert.equal(st.sli, 0);
+  assert.equal(st.budget.allowed_downtime_s, null);
+});
