@@ -5,9 +5,11 @@
 
 import type { ReloadResponse } from './admin/api-types.js';
 import { checkAdminExposure } from './admin/auth.js';
+import { dashboardRoutes } from './admin/dashboard-route.js';
 import { handoffRoute } from './admin/handoff/route.js';
 import { createHandoffSource, type HandoffSource } from './admin/handoff/source.js';
 import type { AdminBackend, DemoControl } from './admin/routes.js';
+import { seriesRoute } from './admin/series-route.js';
 import { type AdminServer, createAdminServer } from './admin/server.js';
 import { sloRoute } from './admin/slo-route.js';
 import { createBackend } from './app-backend.js';
@@ -22,6 +24,7 @@ import { AccessLog } from './telemetry/access-log.js';
 import { createAlertNotifier, reconfigureAlertNotifier } from './telemetry/alerts/index.js';
 import { createLogger, type Logger, subscribeLogs } from './telemetry/logging.js';
 import { createMetrics, type Metrics, metricsRoute } from './telemetry/metrics/index.js';
+import { SeriesRecorder, subscribeSeries } from './telemetry/series.js';
 import { TracingRuntime } from './telemetry/tracing/runtime.js';
 
 export interface StartOptions {
@@ -55,6 +58,8 @@ export interface App {
   readonly handoff: HandoffSource;
   /** The SLO runtime (docs/slo-runtime.md); holds nothing when the config has no SLOs. */
   readonly slo: SloHost;
+  /** The dashboard's RED time series (GET /api/v1/series; the supervisor asks workers for them). */
+  readonly series: SeriesRecorder;
   config(): Config;
   /** Validate-first reload: from the posted raw config, else the config file; `fix` passes a budget freeze. */
   reload(source: ReloadSource, raw?: unknown, fix?: boolean): Promise<ReloadResponse>;
@@ -107,6 +112,9 @@ export async function startApp(opts: StartOptions): Promise<App> {
     alerts: () => slo.alerts(),
     policyActions: () => slo.actions(),
   });
+  // The dashboard's charts (docs/dashboard.md): a fixed ring per route and pool.
+  const series = new SeriesRecorder();
+  const unsubscribeSeries = subscribeSeries(bus, series);
   // Subscribed before the listeners open, so request.start/request.done always come in pairs.
   const metrics = opts.config.telemetry.metrics.enabled
     ? createMetrics(
@@ -170,6 +178,7 @@ export async function startApp(opts: StartOptions): Promise<App> {
       adminServer.addRoutes([handoffRoute(handoff.inputs, () => state.config.telemetry.scaling)]);
       if (metrics) adminServer.addRoutes([metricsRoute(() => metrics.text())]);
       adminServer.addRoutes([sloRoute(() => ({ slos: slo.status(), policy_actions: slo.actions() }))]);
+      adminServer.addRoutes([seriesRoute((m) => series.raw(systemClock.now(), m)), ...dashboardRoutes()]);
       adminAddr = await adminServer.listen();
     }
     bus
@@ -184,6 +193,7 @@ export async function startApp(opts: StartOptions): Promise<App> {
       backend,
       handoff,
       slo,
+      series,
       metrics,
       config: () => state.config,
       reload: (source, raw, fix) => queue.run(source, raw, fix),
@@ -196,6 +206,7 @@ export async function startApp(opts: StartOptions): Promise<App> {
         slo.close(); // after the drain: the drained requests are counted and saved
         await alerts?.close(5000); // flush queued alerts, bounded: shutdown never waits on a pager
         unsubscribe();
+        unsubscribeSeries();
         accessLog.close();
         handoff.close();
         metrics?.close();
@@ -209,6 +220,7 @@ export async function startApp(opts: StartOptions): Promise<App> {
     slo.close();
     await alerts?.close(0);
     unsubscribe();
+    unsubscribeSeries();
     accessLog.close();
     handoff.close();
     metrics?.close();

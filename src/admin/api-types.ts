@@ -6,6 +6,8 @@ import type { ConfigProblem, RouteMatch } from '../config/types.js';
 import type { PoolView } from '../proxy/upstream/types.js';
 
 export type { HostView, PoolView } from '../proxy/upstream/types.js';
+/** GET /api/v1/series (the dashboard's charts): RED per route and per pool at a 2 s step. */
+export type { RedSeries, SeriesResponse } from '../telemetry/series.js';
 
 /** Health statuses of draft-inadarei-api-health-check §3.1: warn is healthy with a concern. */
 export type HealthStatus = 'pass' | 'warn' | 'fail';

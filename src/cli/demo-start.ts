@@ -5,6 +5,7 @@
 import { type App, startApp } from '../app.js';
 import { demoConfig } from '../demo/config.js';
 import { DEMO_NAMES, DEMO_PORTS, DemoFleet } from '../demo/fleet.js';
+import { DemoTraffic } from '../demo/traffic.js';
 import type { Logger } from '../telemetry/logging.js';
 
 export interface DemoOptions {
@@ -15,6 +16,8 @@ export interface DemoOptions {
   upstreams?: boolean;
   upstreamPorts?: readonly number[];
   logger?: Logger;
+  /** Background GETs per second to the gateway, for the dashboard (`--traffic N`); 0/absent = none. */
+  traffic?: number;
 }
 
 export interface Demo {
@@ -49,12 +52,15 @@ export async function startDemo(o: DemoOptions = {}): Promise<Demo> {
       ...(o.logger ? { logger: o.logger } : {}),
     });
     const l = app.listeners[0]!;
+    const traffic = o.traffic ? new DemoTraffic(`http://${l.host}:${l.port}/demo-traffic`, o.traffic) : null;
+    traffic?.start();
     return {
       app,
       fleet,
       gatewayUrl: `http://${l.host}:${l.port}`,
       adminUrl: `http://${app.admin!.host}:${app.admin!.port}`,
       close: async (reason = 'demo closed') => {
+        traffic?.close();
         await app.shutdown(reason);
         await fleet?.close();
       },
@@ -71,6 +77,7 @@ export function banner(d: Demo): string {
     'Keel demo is running.',
     `  gateway    ${d.gatewayUrl}/  -> pool "app" (app-1, app-2, app-3)`,
     `  admin API  ${d.adminUrl}/api/v1/pools`,
+    `  dashboard  ${d.adminUrl}/  (live; buttons to break the upstreams)`,
     '',
     'Try:',
     `  curl -s ${d.gatewayUrl}/hello`,

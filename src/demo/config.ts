@@ -46,6 +46,19 @@ export function demoRawConfig(opts: DemoConfigOptions): Record<string, unknown> 
         breaker: { enabled: true, minimum_requests: 10, consecutive_failures: 5, open_timeout: '3s' },
       },
     },
+    // A live SLO for the dashboard's SLO panel: put an upstream into `errors` and watch the budget
+    // burn and the page tier fire. No receivers: alerts are logged and shown, never sent.
+    slos: [
+      {
+        name: 'app-availability',
+        routes: ['app'],
+        kind: 'availability',
+        objective: 99.5,
+        window: '7d',
+        alerting: { enabled: true, runbook_url: `http://${host}:${opts.adminPort ?? 9901}/#runbook` },
+      },
+    ],
+    alerts: { evaluation_interval: '2s' },
     routes: [
       {
         name: 'app',

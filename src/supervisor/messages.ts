@@ -8,6 +8,7 @@ import type { RoutePolicy, SloEngineState } from '../app-slo.js';
 import type { Config } from '../config/types.js';
 import type { PoolView } from '../proxy/upstream/types.js';
 import type { MetricsJson } from '../telemetry/metrics/index.js';
+import type { SeriesRaw } from '../telemetry/series.js';
 
 /** Primary -> worker. */
 export type ToWorker =
@@ -22,6 +23,8 @@ export type WorkerOp =
   | { kind: 'drain' }
   | { kind: 'metrics' }
   | { kind: 'handoff-inputs' }
+  /** The dashboard's raw RED series of the last `minutes` (telemetry/series.ts). */
+  | { kind: 'series'; minutes: number }
   /** The SLO counts recorded since the last call (the worker starts over from zero). */
   | { kind: 'slo-delta' }
   /** The budget policy per route, decided by the primary (docs/slo-runtime.md). */
@@ -37,6 +40,7 @@ export interface OpResults {
   /** The worker's registry as JSON (empty when metrics are off); pid tells restarts apart. */
   metrics: { pid: number; metrics: MetricsJson };
   'handoff-inputs': HandoffInputs;
+  series: SeriesRaw;
   'slo-delta': SloEngineState | null;
   'slo-policy': true;
 }

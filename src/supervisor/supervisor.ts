@@ -8,7 +8,9 @@ import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import type { ReloadResponse } from '../admin/api-types.js';
 import { checkAdminExposure } from '../admin/auth.js';
+import { dashboardRoutes } from '../admin/dashboard-route.js';
 import { handoffRoute } from '../admin/handoff/route.js';
+import { seriesRoute } from '../admin/series-route.js';
 import { type AdminServer, createAdminServer } from '../admin/server.js';
 import { sloRoute } from '../admin/slo-route.js';
 import { ReloadQueue, type ReloadSource } from '../app-reload.js';
@@ -25,6 +27,7 @@ import {
 import { type Logger, subscribeLogs } from '../telemetry/logging.js';
 import { clusterBackend } from './cluster-backend.js';
 import { clusterMetricsRoute } from './cluster-metrics.js';
+import { clusterSeries } from './cluster-series.js';
 import { clusterSloHost } from './cluster-slo.js';
 import { type ForkDeps, forkWorker } from './fork.js';
 import { clusterHandoffInputs } from './handoff.js';
@@ -128,6 +131,10 @@ export class Supervisor {
       this.#admin.addRoutes([handoffRoute(inputs, () => this.#state.config.telemetry.scaling)]);
       this.#admin.addRoutes([
         sloRoute(() => ({ slos: this.#slo.status(), policy_actions: this.#slo.actions() })),
+      ]);
+      this.#admin.addRoutes([
+        seriesRoute(clusterSeries(this.#slots, this.#clock, timeout)),
+        ...dashboardRoutes(),
       ]);
       if (this.#state.config.telemetry.metrics.enabled)
         this.#admin.addRoutes([

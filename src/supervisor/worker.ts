@@ -75,6 +75,8 @@ async function answer(app: App, op: WorkerOp): Promise<OpResults[WorkerOp['kind'
       return { pid: process.pid, metrics: app.metrics ? await app.metrics.json() : [] };
     case 'handoff-inputs':
       return app.handoff.inputs();
+    case 'series':
+      return app.series.raw(Date.now(), op.minutes);
     case 'slo-delta':
       return app.slo.takeDelta();
     case 'slo-policy':

@@ -12,16 +12,22 @@ export function registerDemo(program: Command): void {
     .option('--port <port>', 'gateway port', intArg(0, 65535), 8080)
     .option('--admin-port <port>', 'admin server port', intArg(0, 65535), 9901)
     .option('--no-upstreams', 'do not start app-1..3; route to your own servers on 127.0.0.1:8081-8083')
+    .option(
+      '--traffic <rps>',
+      'send this many background requests per second, for the dashboard',
+      intArg(1, 50),
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  $ keel demo\n  $ keel demo --port 18080 --admin-port 19901\n  $ keel demo fault app-2 down',
+      '\nExamples:\n  $ keel demo\n  $ keel demo --traffic 5          # light background traffic: the dashboard charts move\n  $ keel demo --port 18080 --admin-port 19901\n  $ keel demo fault app-2 down',
     )
-    .action(async (opts: { port: number; adminPort: number; upstreams: boolean }) => {
+    .action(async (opts: { port: number; adminPort: number; upstreams: boolean; traffic?: number }) => {
       const { startDemo, banner } = await import('../demo-start.js');
       const d = await startDemo({
         port: opts.port,
         adminPort: opts.adminPort,
         upstreams: opts.upstreams,
+        ...(opts.traffic ? { traffic: opts.traffic } : {}),
       }).catch((err: NodeJS.ErrnoException) => {
         if (err.code === 'EADDRINUSE')
           throw new UserError(`${err.message}: a port is taken; pick others with --port/--admin-port`);
