@@ -1,0 +1,121 @@
+import { type Clock, systemClock } from '../../../core/clock.js';
+import {
+  type CacheStore,
+  type CacheStoreStats,
+  entrySize,
+  type StoredEntry,
+  type StoreHit,
+} from './types.js';
+
+export interface MemoryStoreOptions {
+  /** Total budget in bytes (entrySize of every entry). */
+  maxBytes: number;
+  /** Entries larger than this are refused (issue 4 "Limits": object size). Default: maxBytes. */
+  maxObjectBytes?: number;
+  clock?: Clock;
+}
+
+interface Slot {
+  entry: StoredEntry;
+  size: number;
+  expiresAt: number;
+}
+
+/**
+ * The embedded tier: an LRU bounded by bytes. A Map keeps insertion order, so re-inserting on a
+ * hit moves the key to the young end and the first key is the least recently used: get, set and
+ * evict are O(1). Expiry is checked lazily on access with the injected clock (STYLE.md §4), so
+ * there is no timer; expired entries still count until touched or evicted.
+ */
+export class MemoryStore implements CacheStore {
+  readonly #map = new Map<string, Slot>();
+  readonly #maxBytes: number;
+  readonly #maxObject: number;
+  readonly #clock: Clock;
+  #bytes = 0;
+  #evictions = 0;
+
+  constructor(opts: MemoryStoreOptions) {
+    if (!(opts.maxBytes > 0)) throw new RangeError(`MemoryStore: maxBytes must be > 0, got ${opts.maxBytes}`);
+    this.#maxBytes = opts.maxBytes;
+    this.#maxObject = Math.min(opts.maxObjectBytes ?? opts.maxBytes, opts.maxBytes);
+    this.#clock = opts.clock ?? systemClock;
+  }
+
+  lookupSync(key: string): StoreHit | undefined {
+    const slot = this.#map.get(key);
+    if (slot === undefined) return undefined;
+    const ttlMs = slot.expiresAt - this.#clock.now();
+    if (ttlMs <= 0) {
+      this.#remove(key, slot);
+      return undefined;
+    }
+    this.#map.delete(key);
+    this.#map.set(key, slot);
+    return { entry: slot.entry, ttlMs };
+  }
+
+  async lookup(key: string): Promise<StoreHit | undefined> {
+    return this.lookupSync(key);
+  }
+
+  async get(key: string): Promise<StoredEntry | undefined> {
+    return this.lookupSync(key)?.entry;
+  }
+
+  /** False when the entry was refused (too large, or ttl ≤ 0). */
+  setSync(key: string, entry: StoredEntry, ttlMs: number): boolean {
+    const old = this.#map.get(key);
+    if (old !== undefined) this.#remove(key, old);
+    const size = entrySize(key, entry);
+    if (!(ttlMs > 0) || size > this.#maxObject) return false;
+    while (this.#bytes + size > this.#maxBytes) this.#evictOldest();
+    this.#map.set(key, { entry, size, expiresAt: this.#clock.now() + ttlMs });
+    this.#bytes += size;
+    return true;
+  }
+
+  async set(key: string, entry: StoredEntry, ttlMs: number): Promise<void> {
+    this.setSync(key, entry, ttlMs);
+  }
+
+  async delete(key: string): Promise<boolean> {
+    const slot = this.#map.get(key);
+    if (slot === undefined) return false;
+    this.#remove(key, slot);
+    return true;
+  }
+
+  async purgePrefix(prefix: string): Promise<number> {
+    let n = 0;
+    // Deleting the current key while iterating a Map is safe (ECMA-262 Map iterators).
+    for (const [key, slot] of this.#map) {
+      if (key.startsWith(prefix)) {
+        this.#remove(key, slot);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  stats(): CacheStoreStats {
+    return { entries: this.#map.size, bytes: this.#bytes, evictions: this.#evictions, degraded: 0 };
+  }
+
+  async close(): Promise<void> {
+    this.#map.clear();
+    this.#bytes = 0;
+  }
+
+  #evictOldest(): void {
+    const first = this.#map.entries().next();
+    if (first.done) return;
+    this.#remove(first.value[0], first.value[1]);
+    this.#evictions++;
+  }
+
+  #remove(key: string, slot: Slot): void {
+    this.#map.delete(key);
+    this.#bytes -= slot.size;
+  }
+}
