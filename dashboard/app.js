@@ -48,7 +48,7 @@ async function poll() {
   ]);
   renderTopology(pools, routes);
   renderHandoff(handoff);
-  renderSlos(slos, Date.now() / 1000);
+  renderSlos(slos);
   renderCharts(series);
   if (isDemo !== false) {
     const res = await api('/api/v1/demo/upstreams');

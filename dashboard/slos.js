@@ -1,12 +1,9 @@
 // The SLO panel: SLI against objective, budget left with a burn-down, burn rates, firing tiers.
-// The burn-down is the budget remaining as this page saw it, one point per poll (kept in the tab,
-// at most an hour): the API gives the budget now, over the SLO's whole window.
+// The burn-down is the server's (`budget_history`, docs/slo.md "Burn-down"): the share of the
+// current window's budget left from the window's start to now, so it survives a page reload.
 import { upsertChart } from './charts.js';
 import { byId, el } from './render.js';
 
-const HISTORY = 1800; // points: one hour at a 2 s poll
-/** @type {Map<string, { t: number[], v: Array<number | null> }>} */
-const history = new Map();
 /** @type {Map<string, HTMLElement>} */
 const articles = new Map();
 
@@ -24,8 +21,8 @@ function stateOf(s) {
   return 'ok';
 }
 
-/** @param {{ slos: any[] }} body SlosResponse @param {number} nowS epoch seconds */
-export function renderSlos(body, nowS) {
+/** @param {{ slos: any[] }} body SlosResponse */
+export function renderSlos(body) {
   byId('slo-empty').hidden = body.slos.length > 0;
   const list = byId('slo-list');
   for (const s of body.slos) {
@@ -80,20 +77,14 @@ export function renderSlos(body, nowS) {
     let chartBox = /** @type {HTMLElement | null} */ (a.querySelector('.burn'));
     if (!chartBox) chartBox = el('div', { class: 'burn' });
     a.replaceChildren(head, kind, facts, alerts, chartBox);
-    const h = history.get(s.name) ?? { t: [], v: [] };
-    history.set(s.name, h);
-    h.t.push(nowS);
-    h.v.push(s.budget.remaining === null ? null : s.budget.remaining * 100);
-    if (h.t.length > HISTORY) {
-      h.t.shift();
-      h.v.shift();
-    }
+    /** @type {Array<{ t: number, remaining: number | null }>} */
+    const points = s.budget_history ?? [];
     upsertChart(
       chartBox,
       `chart-budget-${s.name}`,
-      `${s.name}: error budget remaining (seen by this page)`,
+      `${s.name}: error budget left over the ${s.window} window`,
       [{ label: 'budget left', color: '#1f4e8c' }],
-      [h.t, h.v],
+      [points.map((p) => p.t), points.map((p) => (p.remaining === null ? null : p.remaining * 100))],
       (v) => `${v.toFixed(1)}%`,
       { floor: 100, cap: 100 },
     );

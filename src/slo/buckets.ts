@@ -91,6 +91,27 @@ export class SloBuckets {
     return { good, total };
   }
 
+  /**
+   * Running totals of bad requests (total − good) over the minutes sum(windowMs) counts: entry i
+   * holds those of the minutes ≤ cuts[i] (epoch minutes, ascending). One pass over the window.
+   */
+  cumulativeBad(windowMs: number, nowMs: number, cuts: readonly number[]): number[] {
+    const now = Math.floor(nowMs / MINUTE_MS);
+    const n = Math.min(this.#size, Math.ceil(windowMs / MINUTE_MS));
+    return this.#cumulative(now - n + 1, now, cuts, (m, slot) =>
+      this.#stamp[slot] === m ? this.#total[slot]! - this.#good[slot]! : 0,
+    );
+  }
+
+  /** The same for throughput: the judged minutes of sumMinutes() below `floor` requests. */
+  cumulativeBadMinutes(windowMs: number, nowMs: number, floor: number, cuts: readonly number[]): number[] {
+    const now = Math.floor(nowMs / MINUTE_MS);
+    const n = Math.min(this.#size - 1, Math.floor(windowMs / MINUTE_MS));
+    return this.#cumulative(Math.max(now - n, this.#since), now - 1, cuts, (m, slot) =>
+      this.#stamp[slot] === m && this.#total[slot]! >= floor ? 0 : 1,
+    );
+  }
+
   export(nowMs: number): BucketsExport {
     const now = Math.floor(nowMs / MINUTE_MS);
     const out: BucketsExport = { since: this.#since, minutes: [], good: [], total: [] };
@@ -117,6 +138,23 @@ export class SloBuckets {
       if (!(Number.isInteger(good) && Number.isInteger(total) && good >= 0 && total >= good)) continue;
       this.add(good, total, m * MINUTE_MS);
     }
+  }
+
+  #cumulative(
+    from: number,
+    to: number,
+    cuts: readonly number[],
+    bad: (minute: number, slot: number) => number,
+  ): number[] {
+    const out = new Array<number>(cuts.length);
+    let sum = 0;
+    let i = 0;
+    for (let m = from; m <= to; m++) {
+      while (i < cuts.length && cuts[i]! < m) out[i++] = sum;
+      sum += bad(m, m % this.#size);
+    }
+    while (i < cuts.length) out[i++] = sum;
+    return out;
   }
 
   /** The slot of a minute, cleared when it held an older minute; -1 when it holds a newer one. */

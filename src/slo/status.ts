@@ -1,5 +1,6 @@
 /** The JSON-safe status of one SLO (admin API, `keel slo status`, the handoff report). */
 import type { SloKind } from '../config/types.js';
+import { type BudgetPoint, budgetHistory } from './burndown.js';
 import { formatWindow } from './format.js';
 import {
   allowedBad,
@@ -37,6 +38,11 @@ export interface SloStatus {
     consumed: number | null; // share of the budget, 0..1 (may exceed 1)
     remaining: number | null; // 1 − consumed, may be < 0
   };
+  /**
+   * The burn-down: the share of the current window's budget left at 61 evenly spaced points from
+   * the window's start to now (burndown.ts); the last one is budget.remaining.
+   */
+  budget_history: BudgetPoint[];
   burn_rates: Record<StatusWindow, number | null>;
   /** At the 1h burn rate; null when not burning or no data. */
   time_to_exhaustion_s: number | null;
@@ -75,6 +81,7 @@ export function buildStatus(t: TrackedSlo, now: number): SloStatus {
       consumed: budgetConsumed(c, slo.objective),
       remaining,
     },
+    budget_history: budgetHistory(t, now, c),
     burn_rates,
     time_to_exhaustion_s: ttl === null ? null : ttl / 1000,
     alerts: t.tiers.map((a) => ({

@@ -33,6 +33,13 @@ export class TrackedSlo {
       : this.buckets.sum(windowMs, nowMs);
   }
 
+  /** Running totals of bad events over a window at each cut (epoch minutes, ascending): the burn-down. */
+  cumulativeBad(windowMs: number, nowMs: number, cuts: readonly number[]): number[] {
+    return this.slo.kind === 'throughput'
+      ? this.buckets.cumulativeBadMinutes(windowMs, nowMs, this.#floor, cuts)
+      : this.buckets.cumulativeBad(windowMs, nowMs, cuts);
+  }
+
   /** Whether a tier's long window holds enough events to alert on (docs/slo.md "No data"). */
   enough(long: Counts, longWindowMs: number, nowMs: number): boolean {
     if (this.slo.kind !== 'throughput') return long.total >= this.slo.alerting.min_events;

@@ -109,6 +109,9 @@ describe('SLO runtime', () => {
     assert.ok(s.events.total >= 200, `total ${s.events.total}`);
     assert.ok(s.sli !== null && s.sli < 60 && s.sli > 40, `sli ${s.sli}`);
     assert.ok(s.budget.remaining !== null && s.budget.remaining < 0, 'the budget is spent');
+    // The burn-down over the window, from the server: it ends at the budget left now.
+    assert.equal(s.budget_history.length, 61);
+    assert.equal(s.budget_history.at(-1)?.remaining, s.budget.remaining);
     assert.ok((s.burn_rates['1h'] ?? 0) > 14.4, `burn 1h ${s.burn_rates['1h']}`);
     const page = alerts.find((a) => a.tier === 'page-fast' && a.state === 'firing');
     assert.ok(page, 'page-fast fired on the bus');

@@ -81,6 +81,21 @@ describe('dashboard in Chromium', () => {
     assert.deepEqual(watch.problems, []);
   });
 
+  it("draws the SLO burn-down over the window from the server's budget_history", async () => {
+    const chart = page.locator('[data-testid="chart-budget-app-availability"]');
+    await chart.locator('.uplot canvas').first().waitFor({ state: 'visible', timeout: 10_000 });
+    const label = await until(
+      'the burn-down to show the budget left',
+      async () => {
+        const l = (await chart.getAttribute('aria-label')) ?? '';
+        return /latest: budget left -?[\d.]+%/.test(l) ? l : undefined;
+      },
+      15_000,
+    );
+    assert.match(label, /error budget left over the 7d window/);
+    assert.deepEqual(watch.problems, []);
+  });
+
   it('putting app-2 down turns its host out of rotation on the page within seconds', async () => {
     await page.locator(fault('app-2', 'down')).click();
     await until('app-2 down in the admin API', async () => (await faultMode('app-2')) === 'down', 5_000);
