@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import { type AddressInfo, connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { raw } from '../../test/integration/proxy-util.js';
 import { validateConfig } from '../config/index.js';
 import { EventBus } from '../core/events.js';
 import { createGateway, type Gateway } from './gateway.js';
@@ -22,24 +23,6 @@ describe('limit helpers', () => {
     assert.equal(isChunkedOnly('chunked, chunked'), false);
   });
 });
-
-/** Raw bytes to the gateway; resolves with everything it answered before closing. */
-function raw(port: number, bytes: string, ms = 3000): Promise<string> {
-  return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1');
-    let out = '';
-    const timer = setTimeout(() => s.destroy(), ms);
-    s.on('data', (b: Buffer) => {
-      out += b.toString('latin1');
-    });
-    s.on('error', () => undefined);
-    s.on('close', () => {
-      clearTimeout(timer);
-      resolve(out);
-    });
-    s.write(bytes);
-  });
-}
 
 const statusOf = (reply: string) => Number(reply.slice(9, 12));
 const codeOf = (reply: string) => /x-keel-error: (\S+)/i.exec(reply)?.[1];

@@ -1,8 +1,13 @@
 /** Helpers for the control-plane integration tests (reload, shutdown, supervisor, demo). */
+import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { type App, startApp } from '../../src/app.js';
+import { validateConfig } from '../../src/config/index.js';
+import { demoRawConfig } from '../../src/demo/config.js';
+import { createLogger } from '../../src/telemetry/logging.js';
 
 export interface Outcome {
   status: number; // 0 when the request failed without a response
@@ -120,4 +125,22 @@ export async function getJson<T>(url: string): Promise<T | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A demo-shaped app whose admin server binds 0.0.0.0 (beyond loopback) with an admin token,
+ * reached through 127.0.0.1. Upstreams point at the discard port: these tests are about the
+ * admin server's auth rules, not traffic.
+ */
+export async function startTokenAdminApp(token: string): Promise<{ app: App; base: string }> {
+  const raw = demoRawConfig({ port: 0, adminPort: 0, upstreamUrls: ['http://127.0.0.1:9'] });
+  raw.admin = { host: '0.0.0.0', port: 0, token };
+  const loaded = validateConfig(raw);
+  assert.ok(loaded.ok, JSON.stringify(loaded.ok ? null : loaded.problems));
+  const app = await startApp({
+    config: loaded.config,
+    version: loaded.version,
+    logger: createLogger({ level: 'silent' }),
+  });
+  return { app, base: `http://127.0.0.1:${app.admin!.port}` };
 }

@@ -6,27 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type App, startApp } from '../../src/app.js';
-import { validateConfig } from '../../src/config/index.js';
-import { demoRawConfig } from '../../src/demo/config.js';
-import { createLogger } from '../../src/telemetry/logging.js';
+import type { App } from '../../src/app.js';
+import { startTokenAdminApp } from './control-util.js';
 
 const TOKEN = 'dashboard-test-token';
 let app: App;
 let base: string;
 
 before(async () => {
-  // Upstreams on the discard port: this test is about the admin server, not traffic.
-  const raw = demoRawConfig({ port: 0, adminPort: 0, upstreamUrls: ['http://127.0.0.1:9'] });
-  raw.admin = { host: '0.0.0.0', port: 0, token: TOKEN };
-  const loaded = validateConfig(raw);
-  assert.ok(loaded.ok, JSON.stringify(loaded.ok ? null : loaded.problems));
-  app = await startApp({
-    config: loaded.config,
-    version: loaded.version,
-    logger: createLogger({ level: 'silent' }),
-  });
-  base = `http://127.0.0.1:${app.admin!.port}`;
+  ({ app, base } = await startTokenAdminApp(TOKEN));
 });
 after(() => app?.shutdown('test done'));
 

@@ -7,28 +7,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { type App, startApp } from '../../src/app.js';
-import { validateConfig } from '../../src/config/index.js';
-import { demoRawConfig } from '../../src/demo/config.js';
-import { createLogger } from '../../src/telemetry/logging.js';
+import type { App } from '../../src/app.js';
+import { startTokenAdminApp } from '../integration/control-util.js';
 import { launchChromium, until } from './browser-util.js';
 
 const TOKEN = 'dashboard-browser-token';
 let app: App;
+let base: string;
 let browser: Browser;
 let page: Page;
 
 before(async () => {
-  // Upstreams on the discard port: this test is about the token, not traffic.
-  const raw = demoRawConfig({ port: 0, adminPort: 0, upstreamUrls: ['http://127.0.0.1:9'] });
-  raw.admin = { host: '0.0.0.0', port: 0, token: TOKEN };
-  const loaded = validateConfig(raw);
-  assert.ok(loaded.ok, JSON.stringify(loaded.ok ? null : loaded.problems));
-  app = await startApp({
-    config: loaded.config,
-    version: loaded.version,
-    logger: createLogger({ level: 'silent' }),
-  });
+  ({ app, base } = await startTokenAdminApp(TOKEN));
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 });
@@ -44,7 +34,7 @@ describe('dashboard with an admin token', () => {
     page.on('response', (r) => {
       if (r.status() === 401) unauthorized.push(new URL(r.url()).pathname);
     });
-    await page.goto(`http://127.0.0.1:${app.admin!.port}/`, { waitUntil: 'load' });
+    await page.goto(`${base}/`, { waitUntil: 'load' });
     const form = page.locator('[data-testid="auth-form"]');
     await form.waitFor({ state: 'visible', timeout: 10_000 });
     assert.ok(unauthorized.length > 0, 'the API refused the page without the token');
