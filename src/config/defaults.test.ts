@@ -33,6 +33,7 @@ test('an empty config gets every top-level default', () => {
     },
     slos: [],
     alerts: { receivers: [], evaluation_interval: 10_000, state_file: null },
+    cache: { memory: { max_bytes: 67_108_864, max_object_bytes: 1_048_576 }, redis: null },
     pools: {},
     routes: [],
   });
@@ -129,6 +130,8 @@ test('routes: name, match, retry, hedge and body limit defaults; match shorthand
     hedge: { enabled: false, delay: 100, max_hedges: 1 },
     breaker: null,
     max_body_bytes: 1000,
+    cache: null,
+    browser_cache: null,
   });
   assert.equal(second?.name, 'route-1');
   assert.deepEqual(second?.match, {
@@ -174,4 +177,52 @@ test('a resolved config validates to itself (admin "get config" → edit → rel
     routes: [{ pool: 'web', match: { host: ['a.com'] }, breaker: {} }],
   });
   assert.deepEqual(valid(JSON.parse(JSON.stringify(c))), c);
+});
+
+test('route cache: `cache: {}` turns it on with the defaults; stores and object size from `cache:`', () => {
+  const r = validateConfig({
+    cache: { memory: { max_object_bytes: 2048 }, redis: { url: 'redis://127.0.0.1:6379/0' } },
+    pools: { web: { hosts: ['http://127.0.0.1:9'] } },
+    routes: [
+      { pool: 'web', cache: {}, browser_cache: { cache_control: 'max-age=5' } },
+      {
+        pool: 'web',
+        cache: { key: { query: 'sorted', headers: ['X-Tenant', 'x-tenant'] }, max_object_bytes: 10 },
+      },
+    ],
+  });
+  assert.ok(r.ok);
+  const [a, b] = r.config.routes;
+  assert.deepEqual(a?.cache, {
+    enabled: true,
+    key: { query: 'full', headers: [] },
+    max_object_bytes: 2048,
+    lock_timeout: 5000,
+    stale_while_revalidate: 0,
+    stale_if_error: 0,
+    heuristic_fraction: 0,
+  });
+  assert.deepEqual(a?.browser_cache, { cache_control: 'max-age=5', override: false });
+  assert.deepEqual(b?.cache?.key, { query: 'sorted', headers: ['x-tenant'] });
+  assert.equal(b?.cache?.max_object_bytes, 10);
+  assert.deepEqual(r.config.cache.redis, {
+    url: 'redis://127.0.0.1:6379/0',
+    key_prefix: 'keel:cache:',
+    timeout: 50,
+  });
+});
+
+test('route cache problems name their path', () => {
+  const r = validateConfig({
+    cache: { redis: { url: 'http://x' } },
+    pools: { web: { hosts: ['http://127.0.0.1:9'] } },
+    routes: [{ pool: 'web', cache: { key: { query: 'shuffle' } }, browser_cache: { cache_control: '' } }],
+  });
+  assert.equal(r.ok, false);
+  const paths = r.ok ? [] : r.problems.map((p) => p.path);
+  assert.deepEqual(paths.sort(), [
+    'cache.redis.url',
+    'routes[0].browser_cache.cache_control',
+    'routes[0].cache.key.query',
+  ]);
 });

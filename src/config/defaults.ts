@@ -14,6 +14,7 @@ import type {
   ListenerConfig,
   PoolConfig,
   RetryConfig,
+  RouteCacheConfig,
   SloConfig,
 } from './types.js';
 
@@ -39,7 +40,21 @@ export const DEFAULT_TOP: Omit<Config, 'listeners' | 'pools' | 'routes' | 'slos'
     scaling: { threshold_percent: 80 },
   },
   alerts: { receivers: [], evaluation_interval: 10_000, state_file: null },
+  cache: { memory: { max_bytes: 67_108_864, max_object_bytes: 1_048_576 }, redis: null },
 };
+
+/** A route's cache once `cache:` is given (max_object_bytes comes from cache.memory). */
+export const DEFAULT_ROUTE_CACHE: Omit<RouteCacheConfig, 'max_object_bytes'> = {
+  enabled: true,
+  key: { query: 'full', headers: [] },
+  lock_timeout: 5000,
+  stale_while_revalidate: 0,
+  stale_if_error: 0,
+  heuristic_fraction: 0,
+};
+
+export const DEFAULT_REDIS_KEY_PREFIX = 'keel:cache:';
+export const DEFAULT_REDIS_TIMEOUT = 50;
 
 /** SLO defaults (docs/slo.md); tiers are derived per window in resolve-slo.ts. */
 export const DEFAULT_SLO: Pick<SloConfig, 'window' | 'good' | 'policy'> & {

@@ -4,7 +4,7 @@
  */
 import { renderPath } from './path.js';
 import { issuesToProblems } from './problems.js';
-import { resolvePool, resolveRoute } from './resolve.js';
+import { type RouteDefaults, resolvePool, resolveRoute } from './resolve.js';
 import { poolSchema, routeSchema, sections } from './schema.js';
 import { NAME, NAME_RULE } from './schema-common.js';
 import type { ConfigProblem, PoolConfig, RouteConfig } from './types.js';
@@ -44,7 +44,7 @@ export function parsePools(raw: unknown, problems: ConfigProblem[]): Map<string,
 
 export function parseRoutes(
   raw: unknown,
-  maxBody: number,
+  top: RouteDefaults,
   problems: ConfigProblem[],
 ): Array<RouteConfig | null> {
   if (raw === undefined) return [];
@@ -55,7 +55,7 @@ export function parseRoutes(
   }
   return raw.map((value, i) => {
     const r = routeSchema.safeParse(value, { reportInput: true });
-    if (r.success) return resolveRoute(i, r.data, maxBody);
+    if (r.success) return resolveRoute(i, r.data, top);
     problems.push(...issuesToProblems(r.error.issues, ['routes', i], routeSchema));
     return null;
   });

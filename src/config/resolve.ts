@@ -8,12 +8,25 @@ import {
   DEFAULT_HEDGE,
   DEFAULT_LISTENER,
   DEFAULT_POOL,
+  DEFAULT_REDIS_KEY_PREFIX,
+  DEFAULT_REDIS_TIMEOUT,
   DEFAULT_RETRY,
+  DEFAULT_ROUTE_CACHE,
   DEFAULT_ROUTE_TIMEOUT,
+  DEFAULT_TOP,
   merge,
 } from './defaults.js';
 import type { ConfigInput, PoolInput, RouteInput } from './schema.js';
-import type { Config, HashKey, HostConfig, ListenerConfig, PoolConfig, RouteConfig } from './types.js';
+import type {
+  CacheStoresConfig,
+  Config,
+  HashKey,
+  HostConfig,
+  ListenerConfig,
+  PoolConfig,
+  RouteCacheConfig,
+  RouteConfig,
+} from './types.js';
 import { isBareOrigin } from './url.js';
 
 export function resolveListeners(input: ConfigInput['listeners']): ListenerConfig[] {
@@ -66,7 +79,13 @@ function resolveHost(h: { url: string; weight?: number | undefined; name?: strin
   };
 }
 
-export function resolveRoute(index: number, input: RouteInput, maxBodyBytes: number): RouteConfig {
+/** Route defaults that come from top-level sections. */
+export interface RouteDefaults {
+  maxBodyBytes: number;
+  maxObjectBytes: number;
+}
+
+export function resolveRoute(index: number, input: RouteInput, top: RouteDefaults): RouteConfig {
   const m = input.match;
   const hosts = [...(m?.host ?? []), ...(m?.hosts ?? [])].map((h) => h.toLowerCase());
   return {
@@ -78,6 +97,35 @@ export function resolveRoute(index: number, input: RouteInput, maxBodyBytes: num
     retry: merge(DEFAULT_RETRY, input.retry),
     hedge: merge(DEFAULT_HEDGE, input.hedge),
     breaker: input.breaker ? merge(DEFAULT_BREAKER, input.breaker) : null,
-    max_body_bytes: input.max_body_bytes ?? maxBodyBytes,
+    max_body_bytes: input.max_body_bytes ?? top.maxBodyBytes,
+    cache: input.cache ? resolveRouteCache(input.cache, top.maxObjectBytes) : null,
+    browser_cache: input.browser_cache
+      ? { cache_control: input.browser_cache.cache_control, override: input.browser_cache.override ?? false }
+      : null,
+  };
+}
+
+function resolveRouteCache(
+  input: NonNullable<RouteInput['cache']>,
+  maxObjectBytes: number,
+): RouteCacheConfig {
+  const c = merge(DEFAULT_ROUTE_CACHE, input);
+  // Header names are case-insensitive (RFC 9110 §5.1): keys compare them lower-cased.
+  c.key.headers = [...new Set(c.key.headers.map((h) => h.toLowerCase()))];
+  return { ...c, max_object_bytes: input.max_object_bytes ?? maxObjectBytes };
+}
+
+export function resolveCacheStores(input: ConfigInput['cache']): CacheStoresConfig {
+  const memory = merge(DEFAULT_TOP.cache.memory, input?.memory);
+  const r = input?.redis;
+  return {
+    memory,
+    redis: r
+      ? {
+          url: r.url,
+          key_prefix: r.key_prefix ?? DEFAULT_REDIS_KEY_PREFIX,
+          timeout: r.timeout ?? DEFAULT_REDIS_TIMEOUT,
+        }
+      : null,
   };
 }

@@ -1,6 +1,16 @@
 /** Input schema of one route (`routes[i]`). Routes are tried in file order. */
 import { z } from 'zod';
-import { bool, duration, int, methodList, nameString, statusList } from './schema-common.js';
+import {
+  bool,
+  duration,
+  int,
+  methodList,
+  nameString,
+  num,
+  statusList,
+  TOKEN,
+  TOKEN_RULE,
+} from './schema-common.js';
 import { breakerSchema } from './schema-pool.js';
 
 /** "api.example.com", "*.example.com", "10.0.0.1:8080"; matched case-insensitively. */
@@ -60,6 +70,57 @@ const hedge = z
   })
   .meta({ title: 'Hedging' });
 
+/** Per-route edge cache (issue 4, docs/caching.md): RFC 9111 shared-cache rules, opt-in per route. */
+const cache = z
+  .strictObject({
+    enabled: bool('Default true once the cache object is given.'),
+    key: z
+      .strictObject({
+        query: z
+          .enum(['full', 'sorted', 'ignore'])
+          .meta({
+            description:
+              'The query in the key: "full" as sent, "sorted" parameters ordered, "ignore" dropped. Default "full".',
+          })
+          .optional(),
+        headers: z
+          .array(z.string().regex(TOKEN, TOKEN_RULE))
+          .meta({ description: 'Request headers added to the key (besides Vary). Default [].' })
+          .optional(),
+      })
+      .optional(),
+    max_object_bytes: int('Largest response body stored. Default cache.memory.max_object_bytes.', 1),
+    lock_timeout: duration(
+      'Concurrent misses for one key wait this long for the first one (request coalescing).',
+      5000,
+    ),
+    stale_while_revalidate: duration(
+      'Answer stale for this long while refreshing in the background, when the response sets no stale-while-revalidate (RFC 5861).',
+      0,
+    ),
+    stale_if_error: duration(
+      'Answer stale for this long when the upstream fails, when the response sets no stale-if-error (RFC 5861).',
+      0,
+    ),
+    heuristic_fraction: num(
+      'Heuristic freshness (RFC 9111 §4.2.2) as a fraction of the Last-Modified age; 0 = off. Default 0.',
+      0,
+      1,
+    ),
+  })
+  .meta({ title: 'Route cache' });
+
+/** Per-route browser policy (issue 4 "Browser layer"): the Cache-Control clients receive. */
+const browserCache = z
+  .strictObject({
+    cache_control: z
+      .string()
+      .regex(/^[\x20-\x7e]+$/, 'printable ASCII, e.g. "public, max-age=60"')
+      .meta({ description: 'Cache-Control sent to clients, e.g. "public, max-age=60".' }),
+    override: bool('Replace the upstream Cache-Control too, not only add a missing one. Default false.'),
+  })
+  .meta({ title: 'Browser cache policy' });
+
 export const routeSchema = z
   .strictObject({
     name: nameString('Route name. Default route-<index>.').optional(),
@@ -71,5 +132,7 @@ export const routeSchema = z
     hedge: hedge.optional(),
     breaker: breakerSchema.nullable().optional(),
     max_body_bytes: int('Request body limit. Default limits.max_body_bytes.', 0),
+    cache: cache.nullable().optional(),
+    browser_cache: browserCache.nullable().optional(),
   })
   .meta({ title: 'Route' });

@@ -129,6 +129,48 @@ export const sections = {
       description: 'Access logs, metrics, tracing and the handoff scaling threshold.',
     })
     .optional(),
+  cache: z
+    .strictObject({
+      memory: z
+        .strictObject({
+          max_bytes: int(
+            'Memory tier budget: bodies, headers and keys, LRU by bytes. Default 67108864 (64 MiB).',
+            1024,
+          ),
+          max_object_bytes: int(
+            'Largest response body a route stores (routes may lower it). Default 1048576.',
+            1,
+          ),
+        })
+        .optional(),
+      redis: z
+        .strictObject({
+          url: z
+            .string()
+            .regex(/^rediss?:\/\/\S+$/, 'a redis:// or rediss:// URL, e.g. "redis://127.0.0.1:6379/0"')
+            .meta({ description: 'Shared tier URL, e.g. "redis://127.0.0.1:6379/0". Use ${VAR}.' }),
+          key_prefix: z
+            .string()
+            .min(1)
+            .meta({ description: 'Prefix of every key Keel writes. Default "keel:cache:".' })
+            .optional(),
+          timeout: duration(
+            'Budget of one Redis call; past it the cache carries on with memory alone.',
+            50,
+            1,
+          ),
+        })
+        .nullable()
+        .meta({
+          description: 'Redis as a shared tier (memory first, then Redis, then the upstream). Default null.',
+        })
+        .optional(),
+    })
+    .meta({
+      title: 'Cache stores',
+      description: 'Stores of the edge cache that routes opt into (docs/caching.md).',
+    })
+    .optional(),
   pools: z
     .record(z.string().regex(NAME, NAME_RULE), poolSchema)
     .meta({ description: 'Upstream pools by name.' })

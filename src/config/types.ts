@@ -133,6 +133,34 @@ export interface RouteConfig {
   /** Optional route-level breaker, in addition to the per-host ones. */
   breaker: BreakerConfig | null;
   max_body_bytes: number;
+  /** The route's edge cache (docs/caching.md); null = not cached. */
+  cache: RouteCacheConfig | null;
+  /** The Cache-Control policy for clients (issue 4 "Browser layer"); null = upstream's as is. */
+  browser_cache: BrowserCacheConfig | null;
+}
+
+export interface RouteCacheConfig {
+  enabled: boolean;
+  key: { query: 'full' | 'sorted' | 'ignore'; headers: string[] };
+  max_object_bytes: number;
+  /** How long concurrent misses wait for the first one (request coalescing), ms. */
+  lock_timeout: number;
+  /** RFC 5861 windows (ms) used when the stored response sets none; 0 = only the response's. */
+  stale_while_revalidate: number;
+  stale_if_error: number;
+  /** RFC 9111 §4.2.2 heuristic freshness fraction; 0 = off. */
+  heuristic_fraction: number;
+}
+
+export interface BrowserCacheConfig {
+  cache_control: string;
+  /** true: replace the upstream's Cache-Control; false: only add one where it is missing. */
+  override: boolean;
+}
+
+export interface CacheStoresConfig {
+  memory: { max_bytes: number; max_object_bytes: number };
+  redis: { url: string; key_prefix: string; timeout: number } | null;
 }
 
 export interface ListenerConfig {
@@ -256,6 +284,7 @@ export interface Config {
     /** SQLite file for SLO history and budgets; null = in memory (lost on restart). */
     state_file: string | null;
   };
+  cache: CacheStoresConfig;
   pools: Record<string, PoolConfig>;
   routes: RouteConfig[];
 }

@@ -9,7 +9,7 @@ import { parsePools, parseRoutes, poolRefOf } from './parse-parts.js';
 import { renderPath } from './path.js';
 import { inFileOrder, withoutEnvEchoes } from './problem-order.js';
 import { issuesToProblems } from './problems.js';
-import { resolveAdmin, resolveListeners } from './resolve.js';
+import { resolveAdmin, resolveCacheStores, resolveListeners } from './resolve.js';
 import { resolveAlerts, resolveSlo } from './resolve-slo.js';
 import { type ConfigInput, SECTION_NAMES, sections } from './schema.js';
 import { checkSemantics } from './semantic.js';
@@ -65,7 +65,12 @@ export function validateConfig(raw: unknown, env: Env = process.env): LoadResult
     admin: rec.admin === undefined || parsed.admin ? resolveAdmin(parsed.admin, DEFAULT_TOP.admin) : null,
   };
   const pools = parsePools(rec.pools, problems);
-  const routes = parseRoutes(rec.routes, top.limits.max_body_bytes, problems);
+  const cache = resolveCacheStores(parsed.cache);
+  const routes = parseRoutes(
+    rec.routes,
+    { maxBodyBytes: top.limits.max_body_bytes, maxObjectBytes: cache.memory.max_object_bytes },
+    problems,
+  );
   const poolRefs = Array.isArray(rec.routes) ? rec.routes.map(poolRefOf) : [];
   problems.push(...checkSemantics({ listeners: top.listeners, admin: top.admin, pools, routes, poolRefs }));
   const slos = (parsed.slos ?? []).map(resolveSlo);
@@ -86,6 +91,7 @@ export function validateConfig(raw: unknown, env: Env = process.env): LoadResult
     telemetry: resolveTelemetry(parsed.telemetry),
     slos,
     alerts,
+    cache,
     pools: Object.fromEntries([...pools].map(([k, p]) => [k, p as PoolConfig])),
     routes: routes as RouteConfig[],
   };

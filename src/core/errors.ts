@@ -98,6 +98,12 @@ export const ERROR_CODES = {
     meaning: "The request's total deadline (route timeout) passed before an answer arrived.",
     fix: "Raise the route's timeout or find why the upstream is slow.",
   },
+  KEEL_ERR_NOT_CACHED: {
+    status: 504,
+    meaning:
+      'The request said Cache-Control: only-if-cached and the cache holds no response it may use (RFC 9111 §5.2.1.7).',
+    fix: 'Send the request without only-if-cached, or let a request fill the cache first.',
+  },
   KEEL_ERR_DRAINING: {
     status: 503,
     meaning: 'Keel is shutting down and no longer accepts new requests.',

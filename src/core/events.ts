@@ -121,6 +121,17 @@ export interface PanicEvent {
   at: number;
 }
 
+/** A stored response was revalidated upstream (issue 4): with the client waiting, or in the background. */
+export interface CacheRevalidateEvent {
+  route: string;
+  pool: string;
+  /** not_modified: a 304 freshened it; modified: a new response came; failed: error, timeout or 5xx. */
+  result: 'not_modified' | 'modified' | 'failed';
+  /** True for a stale-while-revalidate refresh (no client waiting). */
+  background: boolean;
+  at: number;
+}
+
 export interface ShedEvent {
   pool: string;
   route: string;
@@ -193,6 +204,7 @@ export interface KeelEvents {
   'config.reload': ConfigReloadEvent;
   drain: DrainEvent;
   'slo.alert': SloAlertEvent;
+  'cache.revalidate': CacheRevalidateEvent;
 }
 
 export type EventName = keyof KeelEvents;

@@ -1,5 +1,8 @@
 import type { PoolConfig, RouteConfig } from '../config/types.js';
 import { hashKeyExtractor } from './balancer/hash-key.js';
+import { BrowserCacheLink } from './cache/browser.js';
+import type { EdgeCache } from './cache/edge.js';
+import { CacheLink } from './cache/link.js';
 import type { GatewayContext } from './context.js';
 import { ForwardLink } from './forward.js';
 import { compose, type Link } from './link.js';
@@ -17,8 +20,11 @@ import type { UpstreamPool } from './upstream/types.js';
 /**
  * Builds a route's chain once per config version (ARCHITECTURE.md, "The request path"):
  *
- *   [trace] → deadline → bulkhead → retry | hedge → route breaker → pick (+ host breaker)
- *     → [try trace] → forward
+ *   [trace] → [cache | browser] → deadline → bulkhead → retry | hedge → route breaker
+ *     → pick (+ host breaker) → [try trace] → forward
+ *
+ * The cache sits above every policy: a hit costs none of them, and a failure reaches it only
+ * once retries and breakers have given up, which is when stale-if-error answers (issue 4).
  *
  * A disabled feature is not in the chain (STYLE.md §9): no deadline link for timeout 0, no
  * bulkhead for an unlimited pool, no retry link when neither retry nor hedging is on, no breaker
@@ -34,9 +40,24 @@ export function compileRoute(
   poolConfig: PoolConfig,
   breaker: RouteBreaker | null,
   trace: TraceSetup | null = null,
+  cache: { edge: EdgeCache; via: string } | null = null,
 ): CompiledRoute {
   const links: Link[] = [];
   if (trace !== null) links.push(new TraceLink(trace));
+  const rc = route.cache;
+  const browser = route.browser_cache;
+  if (rc?.enabled && cache !== null) {
+    links.push(
+      new CacheLink(route.name, cache.edge, rc, {
+        freshness: rc.heuristic_fraction > 0 ? { heuristicFraction: rc.heuristic_fraction } : {},
+        via: cache.via,
+        browser:
+          browser === null ? null : { cacheControl: browser.cache_control, override: browser.override },
+      }),
+    );
+  } else if (browser !== null) {
+    links.push(new BrowserCacheLink(browser));
+  }
   if (route.timeout > 0) links.push(new DeadlineLink(route.timeout));
   if (pool.limiter !== null) {
     links.push(new BulkheadLink(pool.limiter, poolConfig.concurrency.queue_timeout, pool.name, route.name));

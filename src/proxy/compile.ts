@@ -2,6 +2,7 @@ import type { Config } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import type { EventBus } from '../core/events.js';
 import type { Random } from '../core/random.js';
+import { EdgeCache } from './cache/edge.js';
 import { compileRoute, routeBreakerFor } from './chain.js';
 import type { GatewayContext } from './context.js';
 import type { HeaderRules } from './headers.js';
@@ -44,6 +45,14 @@ export function compileSnapshot(
   const nextBreakers = new Map<string, RouteBreaker>();
   const routes: CompiledRoute[] = [];
   const trace = TraceSetup.of(config.telemetry.tracing);
+  const via = config.proxy.via;
+  const rules: HeaderRules = {
+    trusted: new TrustedProxies(config.proxy.trusted_proxies),
+    via: via === '' ? '' : `1.1 ${via}`,
+    requestIdHeader: config.proxy.request_id_header.toLowerCase(),
+  };
+  const edge = edgeCacheFor(config, prev, deps.clock);
+  const cache = edge === null ? null : { edge, via: rules.via };
   for (const r of config.routes) {
     const entry = pools.get(r.pool);
     if (entry === undefined) throw new RangeError(`route "${r.name}": unknown pool "${r.pool}"`);
@@ -51,17 +60,22 @@ export function compileSnapshot(
     if (rb === null || r.breaker === null || !deepEqual(rb.config, r.breaker))
       rb = routeBreakerFor(r, deps.gw);
     if (rb !== null) nextBreakers.set(`${r.name}\u0000${r.pool}`, rb);
-    routes.push(compileRoute(r, entry.pool, entry.config, rb, trace));
+    routes.push(compileRoute(r, entry.pool, entry.config, rb, trace, cache));
   }
   breakers.clear();
   for (const [k, v] of nextBreakers) breakers.set(k, v);
-  const via = config.proxy.via;
-  const rules: HeaderRules = {
-    trusted: new TrustedProxies(config.proxy.trusted_proxies),
-    via: via === '' ? '' : `1.1 ${via}`,
-    requestIdHeader: config.proxy.request_id_header.toLowerCase(),
-  };
-  return { version, config, router: new Router(routes), routes, pools, rules, refs: 0 };
+  return { version, config, router: new Router(routes), routes, pools, rules, cache: edge, refs: 0 };
+}
+
+/**
+ * The edge cache of a config: none when no route caches; the previous one while `cache:` is
+ * unchanged, so a reload keeps what is stored (the gateway closes a replaced one once unused).
+ */
+function edgeCacheFor(config: Config, prev: Snapshot | null, clock: Clock): EdgeCache | null {
+  if (!config.routes.some((r) => r.cache?.enabled)) return null;
+  const old = prev?.cache ?? null;
+  if (old !== null && deepEqual(old.config, config.cache)) return old;
+  return new EdgeCache(config.cache, clock);
 }
 
 /** Structural equality of plain config data (objects, arrays, scalars). */

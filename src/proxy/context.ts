@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import type {
   BreakerTransitionEvent,
+  CacheRevalidateEvent,
   Channel,
   EventBus,
   RequestDoneEvent,
@@ -20,6 +21,7 @@ export interface ProxyEvents {
   readonly retry: Channel<RetryEvent>;
   readonly shed: Channel<ShedEvent>;
   readonly breaker: Channel<BreakerTransitionEvent>;
+  readonly cacheRevalidate: Channel<CacheRevalidateEvent>;
 }
 
 export function proxyEvents(bus: EventBus): ProxyEvents {
@@ -30,6 +32,7 @@ export function proxyEvents(bus: EventBus): ProxyEvents {
     retry: bus.channel('retry'),
     shed: bus.channel('shed'),
     breaker: bus.channel('breaker.transition'),
+    cacheRevalidate: bus.channel('cache.revalidate'),
   };
 }
 

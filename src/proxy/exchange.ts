@@ -1,6 +1,7 @@
 import type { ErrorCode } from '../core/errors.js';
 import type { TryErrorKind } from '../core/events.js';
 import type { ConcurrencyLimiter, QueueTicket } from '../core/limiter.js';
+import type { BodyCapture, CacheJob } from './cache/job.js';
 import type { GatewayContext } from './context.js';
 import type { ForwardTry, OutcomeRecorder } from './forward.js';
 import type { RequestHead } from './headers.js';
@@ -53,6 +54,8 @@ export class Exchange implements RequestHead, BodyLimitOwner, LiveNode {
   route: CompiledRoute | null = null;
   /** Target sent upstream (prefix stripped when the route says so). */
   target = '';
+  /** Target as the client sent it (dot segments removed): what the cache keys on. */
+  clientTarget = '';
   deadline = Number.POSITIVE_INFINITY;
   body: Buffer | KeelRequest | null = null;
   /** False once the body is a stream that cannot be sent twice: no retry, no hedge. */
@@ -67,6 +70,11 @@ export class Exchange implements RequestHead, BodyLimitOwner, LiveNode {
   lastKind: TryErrorKind | '' = '';
   lastCode: ErrorCode | '' = '';
   shed = false;
+  // edge cache (cache/link.ts): the request's cache state, the body capture while a response is
+  // being stored, and the outcome for the access log ('' when the route does not cache)
+  cacheJob: CacheJob | null = null;
+  capture: BodyCapture | null = null;
+  cacheOutcome = '';
   // tries
   tries = 0;
   retries = 0;

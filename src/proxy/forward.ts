@@ -139,6 +139,11 @@ export class ForwardTry implements Dispatcher.DispatchHandler {
 
   onData(chunk: Buffer): boolean {
     if (this.state !== STREAMING) return false;
+    const cap = this.ex.capture;
+    if (cap !== null) {
+      cap.data(chunk);
+      if (!cap.relay) return true;
+    }
     const res = this.ex.res;
     if (chunk.length === this.#left) {
       // The last chunk of a known-length body: res.end(chunk) corks head, body and end into one
@@ -157,8 +162,12 @@ export class ForwardTry implements Dispatcher.DispatchHandler {
 
   onComplete(): void {
     if (this.state !== STREAMING) return;
-    if (!this.#ended) this.ex.res.end();
+    const ex = this.ex;
+    const cap = ex.capture;
+    if (cap !== null) ex.capture = null;
+    if (!this.#ended && (cap === null || cap.relay)) ex.res.end();
     this.#end(null);
+    cap?.complete(ex);
   }
 
   onError(err: Error): void {
@@ -167,6 +176,12 @@ export class ForwardTry implements Dispatcher.DispatchHandler {
     const kind = this.abortKind !== '' ? this.abortKind : classifyError(err, ex);
     const streaming = this.state === STREAMING;
     this.#end(kind);
+    const cap = streaming ? ex.capture : null;
+    if (cap !== null) {
+      ex.capture = null;
+      cap.abort(ex);
+      if (!cap.relay) return;
+    }
     if (streaming) {
       // After the head went out, the only way to tell the client the body is incomplete is to
       // close its connection.

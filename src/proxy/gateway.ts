@@ -3,6 +3,7 @@ import type { Config, RouteMatch } from '../config/types.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import type { EventBus } from '../core/events.js';
 import { mathRandom, type Random } from '../core/random.js';
+import type { EdgeCache } from './cache/edge.js';
 import { compileSnapshot } from './compile.js';
 import { type GatewayContext, type ProxyEvents, proxyEvents } from './context.js';
 import { COMMITTED, type Exchange, OPEN } from './exchange.js';
@@ -141,7 +142,7 @@ class KeelGateway implements Gateway, GatewayContext {
         tries: ex.tries,
         host: ex.answerHost,
         errorCode: ex.errorCode,
-        cache: '',
+        cache: ex.cacheOutcome,
         shed: ex.shed,
         traceId: ex.traceId,
         spanId: ex.spanId,
@@ -173,6 +174,15 @@ class KeelGateway implements Gateway, GatewayContext {
     for (const e of this.#snap.pools.values()) used.add(e.pool);
     for (const s of this.#retired) for (const e of s.pools.values()) used.add(e.pool);
     for (const e of old.pools.values()) if (!used.has(e.pool)) void e.pool.close().catch(() => undefined);
+    const cache = old.cache;
+    if (cache !== null && cache !== this.#snap.cache && ![...this.#retired].some((s) => s.cache === cache)) {
+      void cache.close().catch(() => undefined);
+    }
+  }
+
+  /** The edge cache of the current config, or null when no route caches (admin purge, metrics). */
+  cache(): EdgeCache | null {
+    return this.#snap.cache;
   }
 
   /**
@@ -239,6 +249,9 @@ class KeelGateway implements Gateway, GatewayContext {
     for (const e of this.#snap.pools.values()) pools.add(e.pool);
     for (const s of this.#retired) for (const e of s.pools.values()) pools.add(e.pool);
     await Promise.all([...pools].map((p) => p.close().catch(() => undefined)));
+    const caches = new Set<EdgeCache>();
+    for (const s of [this.#snap, ...this.#retired]) if (s.cache !== null) caches.add(s.cache);
+    await Promise.all([...caches].map((c) => c.close().catch(() => undefined)));
   }
 
   inFlight(): number {

@@ -77,6 +77,7 @@ function route(ex: Exchange, snap: Snapshot, req: KeelRequest): void {
       method: ex.method,
       at: ex.start,
     });
+  ex.clientTarget = target;
   ex.target = r.config.strip_prefix ? stripPrefix(target, r.match.path_prefix) : target;
   r.pool.retryBudget.requestStarted();
   if (ex.gw.shedShare.size > 0 && shedByPolicy(ex, r.name, r.pool.name)) return;

@@ -1,4 +1,5 @@
 import type { Config, PoolConfig, RouteConfig, RouteMatch } from '../config/types.js';
+import type { EdgeCache } from './cache/edge.js';
 import type { HeaderRules } from './headers.js';
 import type { Link } from './link.js';
 import type { Router } from './router.js';
@@ -32,5 +33,7 @@ export interface Snapshot {
   readonly routes: readonly CompiledRoute[];
   readonly pools: ReadonlyMap<string, PoolEntry>;
   readonly rules: HeaderRules;
+  /** The edge cache, when some route caches (kept across reloads while `cache:` is unchanged). */
+  readonly cache: EdgeCache | null;
   refs: number;
 }

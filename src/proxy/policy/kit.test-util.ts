@@ -118,6 +118,7 @@ export class Kit {
       routes: [this.route],
       pools: new Map(),
       rules: { trusted: new TrustedProxies([]), via: '1.1 keel', requestIdHeader: 'x-request-id' },
+      cache: null,
       refs: 0,
     };
   }
