@@ -5,6 +5,7 @@ import { keelVersion } from './admin/keel-version.js';
 import type { AdminBackend, DemoControl } from './admin/routes.js';
 import type { Config } from './config/types.js';
 import { systemClock } from './core/clock.js';
+import { purge } from './proxy/cache/purge.js';
 import type { Gateway } from './proxy/gateway.js';
 
 export interface BackendState {
@@ -34,6 +35,7 @@ export function createBackend(deps: {
     readiness: () => readiness(gateway, state),
     reload: deps.reload,
     demo: deps.demo,
+    cachePurge: (req) => purge(gateway.cache(), req),
   };
 }
 

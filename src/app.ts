@@ -119,7 +119,11 @@ export async function startApp(opts: StartOptions): Promise<App> {
   const metrics = opts.config.telemetry.metrics.enabled
     ? createMetrics(
         bus,
-        { pools: () => gateway.pools(), configVersion: () => state.version },
+        {
+          pools: () => gateway.pools(),
+          configVersion: () => state.version,
+          cache: () => gateway.cache()?.stats() ?? null,
+        },
         { slos: opts.config.slos },
       )
     : null;

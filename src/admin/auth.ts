@@ -8,7 +8,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 
-export type Access = 'probe' | 'read' | 'mutate';
+/** secret: needs the token always; refused when none is configured (the cache purge). */
+export type Access = 'probe' | 'read' | 'mutate' | 'secret';
 
 export function isLoopback(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
@@ -37,6 +38,11 @@ export class AdminAuth {
     this.#loopback = isLoopback(host);
   }
 
+  /** True when admin.token is set. */
+  get hasToken(): boolean {
+    return this.#digest !== null;
+  }
+
   needsToken(access: Access): boolean {
     switch (access) {
       case 'probe':
@@ -45,6 +51,8 @@ export class AdminAuth {
         return !this.#loopback;
       case 'mutate':
         return this.#digest !== null || !this.#loopback;
+      case 'secret':
+        return true;
     }
   }
 

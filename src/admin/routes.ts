@@ -3,6 +3,7 @@
  * supervisor asking its workers over IPC), so the same routes serve both process models.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type PurgeRequest, type PurgeResult, parsePurge } from '../proxy/cache/purge.js';
 import type {
   ConfigInfo,
   DemoUpstreamInfo,
@@ -32,6 +33,8 @@ export interface AdminBackend {
   readiness(): ReadyBody | Promise<ReadyBody>;
   /** raw: a posted config object, or undefined to re-read the config file; fix: `?fix=true`. */
   reload(raw: unknown, fix?: boolean): Promise<ReloadResponse>;
+  /** Removes stored responses from the edge cache (every worker's, under the supervisor). */
+  cachePurge?: (req: PurgeRequest) => Promise<PurgeResult>;
   /** Only under the supervisor (`keel run --workers N`, N > 1). */
   workers?: () => Promise<WorkersResponse>;
   /** Only in `keel demo`. */
@@ -115,6 +118,25 @@ export function coreRoutes(b: AdminBackend): AdminRoute[] {
         // 409: refused because of the gateway's state (a budget freeze), not the config itself.
         const frozen = !r.ok && r.problems.some((p) => p.code === 'reload_frozen');
         return { status: r.ok ? 200 : frozen ? 409 : 422, body: r };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/cache/purge',
+      // Always behind the admin token, even on loopback (issue 4: "requires the admin token").
+      access: 'secret',
+      handle: async ({ body }) => {
+        if (!b.cachePurge)
+          throw new HttpError(404, 'not_found', 'no edge cache in this process', 'add `cache:` to a route');
+        const req = parsePurge(body);
+        if (typeof req === 'string')
+          throw new HttpError(
+            400,
+            'bad_request',
+            req,
+            'send {"url": "http://host/path"} or {"prefix": "host/path-prefix"}',
+          );
+        return { status: 200, body: await b.cachePurge(req) };
       },
     },
     {

@@ -84,7 +84,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, routes: AdminRo
         401,
         'KEEL_ERR_ADMIN_UNAUTHORIZED',
         'this admin endpoint requires the admin token',
-        'send `Authorization: Bearer <admin.token>`',
+        auth.hasToken
+          ? 'send `Authorization: Bearer <admin.token>`'
+          : 'set admin.token in the config (e.g. from an environment variable), then send `Authorization: Bearer <admin.token>`',
         { 'www-authenticate': 'Bearer realm="keel-admin"' },
       );
     }

@@ -32,6 +32,8 @@ export interface Gateway {
   inFlight(): number;
   pools(): PoolView[];
   routes(): Array<{ name: string; pool: string; match: RouteMatch }>;
+  /** The edge cache of the current config; null when no route caches (docs/caching.md). */
+  cache(): EdgeCache | null;
   /**
    * The budget policy per route name (docs/slo-runtime.md), replacing the previous one; routes
    * not listed run normally. Kept across reloads (it follows route names, not snapshots).

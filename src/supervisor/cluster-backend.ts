@@ -58,6 +58,14 @@ export function clusterBackend(d: ClusterBackendDeps): AdminBackend {
       return mergeReadiness(primary, answers);
     },
     reload: d.reload,
+    cachePurge: async (req) => {
+      // Each worker has its own memory tier; a shared Redis tier answers the same count to
+      // each, so the largest count is reported (like TieredStore).
+      const answers = await Promise.all(
+        live().map((s) => s.rpc!.call({ kind: 'cache-purge', req }, d.timeoutMs)),
+      );
+      return { purged: Math.max(0, ...answers.map((a) => a.purged)) };
+    },
     workers: async () => {
       const answers = await Promise.all(
         d.slots.map(async (s): Promise<WorkerView> => {

@@ -6,6 +6,7 @@ import type { ReadyBody, ReloadResponse, RouteView } from '../admin/api-types.js
 import type { HandoffInputs } from '../admin/handoff/types.js';
 import type { RoutePolicy, SloEngineState } from '../app-slo.js';
 import type { Config } from '../config/types.js';
+import type { PurgeRequest, PurgeResult } from '../proxy/cache/purge.js';
 import type { PoolView } from '../proxy/upstream/types.js';
 import type { MetricsJson } from '../telemetry/metrics/index.js';
 import type { SeriesRaw } from '../telemetry/series.js';
@@ -28,7 +29,9 @@ export type WorkerOp =
   /** The SLO counts recorded since the last call (the worker starts over from zero). */
   | { kind: 'slo-delta' }
   /** The budget policy per route, decided by the primary (docs/slo-runtime.md). */
-  | { kind: 'slo-policy'; policies: Array<[string, RoutePolicy]> };
+  | { kind: 'slo-policy'; policies: Array<[string, RoutePolicy]> }
+  /** Edge-cache purge, sent to every worker (each has its own memory tier). */
+  | { kind: 'cache-purge'; req: PurgeRequest };
 
 /** What each op answers with. */
 export interface OpResults {
@@ -43,6 +46,7 @@ export interface OpResults {
   series: SeriesRaw;
   'slo-delta': SloEngineState | null;
   'slo-policy': true;
+  'cache-purge': PurgeResult;
 }
 
 /** Worker -> primary. */

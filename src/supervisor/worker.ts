@@ -82,5 +82,7 @@ async function answer(app: App, op: WorkerOp): Promise<OpResults[WorkerOp['kind'
     case 'slo-policy':
       app.gateway.setRoutePolicies(new Map(op.policies));
       return true;
+    case 'cache-purge':
+      return app.backend.cachePurge ? app.backend.cachePurge(op.req) : { purged: 0 };
   }
 }

@@ -6,6 +6,7 @@
 import type { Registry } from 'prom-client';
 import type { SloConfig } from '../../config/types.js';
 import type { EventBus } from '../../core/events.js';
+import { subscribeCache } from './cache.js';
 import { subscribeConfigMetrics } from './config-metrics.js';
 import { subscribeHttpClient } from './http-client.js';
 import { subscribeHttpServer } from './http-server.js';
@@ -41,6 +42,7 @@ export function createMetrics(
     subscribeHttpClient(bus, registry),
     subscribeResilience(bus, registry),
     subscribeConfigMetrics(bus, registry, () => source.configVersion()),
+    subscribeCache(bus, registry, source),
   ];
   registerPoolGauges(registry, source);
   return {

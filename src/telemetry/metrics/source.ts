@@ -21,7 +21,17 @@ export interface PoolViewLike {
   readonly hosts: readonly HostViewLike[];
 }
 
+/** The edge cache's stores (src/proxy/cache/edge.ts EdgeCacheStats). */
+export interface CacheStatsLike {
+  readonly entries: number;
+  readonly bytes: number;
+  readonly evictions: number;
+  readonly redis: { readonly up: boolean; readonly failures: number } | null;
+}
+
 export interface MetricsSource {
+  /** The edge cache, or null when no route caches; absent = never. */
+  cache?(): CacheStatsLike | null;
   /** The pools of the current config, read once per scrape. */
   pools(): readonly PoolViewLike[];
   /** The config version being served (keel_config_info). */
