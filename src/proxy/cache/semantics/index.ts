@@ -1,6 +1,6 @@
 /**
  * RFC 9111 shared-cache semantics for Keel's edge cache: pure functions (no I/O, no timers; times
- * are ms since the epoch passed in). Not yet wired into the request chain (see docs/caching.md).
+ * are ms since the epoch passed in). The cache link (../link.ts) applies them per request (docs/caching.md).
  */
 export { appendCacheStatus, CACHE_NAME, type CacheStatus, cacheStatusValue } from './cache-status.js';
 export { type CacheControl, emptyCacheControl, parseCacheControl } from './directives.js';
