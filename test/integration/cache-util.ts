@@ -68,6 +68,7 @@ export interface CacheRig {
 export async function cacheRig(
   route: Record<string, unknown> = {},
   top: Record<string, unknown> = {},
+  pool: Record<string, unknown> = {},
 ): Promise<CacheRig> {
   const origin = await new Origin().listen();
   const clock = new ManualClock(Date.UTC(2026, 10, 27, 12, 0, 0));
@@ -81,7 +82,7 @@ export async function cacheRig(
     });
   }
   const config = makeConfig({
-    pools: { web: { hosts: [origin.url], health: { outlier: { enabled: false } } } },
+    pools: { web: { hosts: [origin.url], health: { outlier: { enabled: false } }, ...pool } },
     routes: [{ name: 'web', pool: 'web', cache: {}, retry: { enabled: false }, ...route }],
     ...top,
   });

@@ -10,8 +10,9 @@ after(async () => {
 async function rig(
   route: Record<string, unknown> = {},
   top: Record<string, unknown> = {},
+  pool: Record<string, unknown> = {},
 ): Promise<CacheRig> {
-  const r = await cacheRig(route, top);
+  const r = await cacheRig(route, top, pool);
   rigs.push(r);
   return r;
 }
@@ -294,6 +295,8 @@ describe('edge cache: RFC 5861 stale answers and coalescing', () => {
     r.origin.script = { status: 200, headers: { 'cache-control': 'max-age=60' }, body: 'once', hold: true };
     const replies = Array.from({ length: 8 }, () => r.get('/co'));
     await waitFor(() => r.origin.held === 1, 'the leader at the origin');
+    const waiting = () => [...(r.gw.cache()?.fills.values() ?? [])].reduce((n, f) => n + f.waiters.length, 0);
+    await waitFor(() => waiting() === 7, 'seven requests waiting on the fill');
     r.origin.release();
     const all = await Promise.all(replies);
     assert.equal(r.origin.hits, 1);
@@ -317,5 +320,91 @@ describe('browser layer', () => {
     const hit = await o.get('/o');
     assert.equal(hit.headers['cache-control'], 'max-age=5');
     assert.equal(hit.headers['cache-status'], 'keel; hit; ttl=600');
+  });
+});
+
+describe('edge cache: keys, limits and lifecycle', () => {
+  it('key rules: sorted or ignored query, and request headers in the key', async () => {
+    const s = await rig({ cache: { key: { query: 'sorted' } } });
+    s.origin.script = { status: 200, headers: { 'cache-control': 'max-age=60' }, body: 'q' };
+    await s.get('/q?b=2&a=1');
+    assert.match(String((await s.get('/q?a=1&b=2')).headers['cache-status']), /^keel; hit/);
+    const i = await rig({ cache: { key: { query: 'ignore', headers: ['x-tenant'] } } });
+    i.origin.script = { status: 200, headers: { 'cache-control': 'max-age=60' }, body: 'i' };
+    await i.get('/q?x=1', { 'x-tenant': 'a' });
+    assert.match(String((await i.get('/q?y=2', { 'x-tenant': 'a' })).headers['cache-status']), /^keel; hit/);
+    assert.match(String((await i.get('/q', { 'x-tenant': 'b' })).headers['cache-status']), /fwd=uri-miss/);
+  });
+
+  it('a body cut off by the upstream is relayed as cut and never stored', async () => {
+    const r = await rig();
+    r.origin.handler = (req, res) => {
+      req.resume();
+      res.writeHead(200, { 'cache-control': 'max-age=60', 'content-length': '100' });
+      res.write('partial');
+      setImmediate(() => res.socket?.destroy());
+    };
+    const cut = await r.get('/cut');
+    assert.notEqual(cut.body.length, 100);
+    r.origin.handler = (req, res) => {
+      req.resume();
+      res.writeHead(200, { 'cache-control': 'max-age=60' });
+      res.end('whole');
+    };
+    const next = await r.get('/cut');
+    assert.equal(next.body, 'whole');
+    assert.match(String(next.headers['cache-status']), /fwd=uri-miss/);
+  });
+
+  it('a slow leader: waiters stop waiting after lock_timeout and go upstream themselves', async () => {
+    const r = await rig({ cache: { lock_timeout: 50 } });
+    r.origin.script = { status: 200, headers: { 'cache-control': 'max-age=60' }, body: 'slow', hold: true };
+    const leader = r.get('/slow');
+    await waitFor(() => r.origin.held === 1, 'leader at the origin');
+    const waiter = r.get('/slow');
+    await waitFor(() => r.origin.held === 2, 'the waiter went upstream after the lock timeout');
+    r.origin.release();
+    assert.deepEqual([(await leader).body, (await waiter).body], ['slow', 'slow']);
+  });
+
+  it('a hot reload keeps what is stored while `cache:` is unchanged', async () => {
+    const r = await rig();
+    r.origin.script = { status: 200, headers: { 'cache-control': 'max-age=60' }, body: 'kept' };
+    await r.get('/k');
+    const { makeConfig } = await import('./proxy-util.js');
+    await r.gw.reload(
+      makeConfig({
+        pools: { web: { hosts: [r.origin.url], health: { outlier: { enabled: false } } } },
+        routes: [{ name: 'web', pool: 'web', cache: {}, timeout: '20s' }],
+      }),
+      'v2',
+    );
+    assert.match(String((await r.get('/k')).headers['cache-status']), /^keel; hit/);
+    assert.equal(r.origin.hits, 1);
+  });
+
+  it('stale-if-error covers a timeout and an open breaker, not only a dead upstream', async () => {
+    const r = await rig(
+      {
+        cache: { stale_if_error: '1h' },
+        breaker: { consecutive_failures: 1, minimum_requests: 100, open_timeout: 60_000 },
+      },
+      {},
+      { timeouts: { first_byte: 100 } },
+    );
+    r.origin.script = { status: 200, headers: { 'cache-control': 'max-age=1' }, body: 'cached' };
+    await r.get('/t');
+    r.origin.script = { status: 200, headers: { 'cache-control': 'max-age=1' }, body: 'late', hold: true };
+    r.clock.advance(5000);
+    const timedOut = await r.get('/t');
+    assert.equal(timedOut.body, 'cached');
+    assert.equal(timedOut.headers['cache-status'], 'keel; hit; ttl=-4; detail=stale-if-error');
+    const held = r.origin.held;
+    const open = await r.get('/t');
+    assert.equal(open.body, 'cached');
+    assert.equal(r.origin.held, held, 'the open breaker kept the request from the upstream');
+    const uncached = await r.get('/u');
+    assert.equal(uncached.headers['x-keel-error'], 'KEEL_ERR_BREAKER_OPEN');
+    r.origin.release();
   });
 });
