@@ -408,3 +408,25 @@ describe('edge cache: keys, limits and lifecycle', () => {
     r.origin.release();
   });
 });
+
+describe('edge cache: a leader whose client leaves', () => {
+  it('releases the waiters at once and keeps coalescing that key afterwards', async () => {
+    const r = await rig();
+    r.origin.script = { status: 200, headers: { 'cache-control': 'max-age=60' }, body: 'later', hold: true };
+    const controller = new AbortController();
+    const { request } = await import('node:http');
+    const leader = request(`${r.url}/gone`, { signal: controller.signal, agent: false });
+    leader.on('error', () => undefined);
+    leader.end();
+    await waitFor(() => r.origin.held === 1, 'the leader at the origin');
+    const waiter = r.get('/gone');
+    const fills = () => r.gw.cache()?.fills;
+    await waitFor(() => [...(fills()?.values() ?? [])].some((f) => f.waiters.length === 1), 'a waiter');
+    controller.abort();
+    await waitFor(() => r.origin.held === 2, 'the waiter went upstream once the leader left');
+    r.origin.script.hold = false;
+    r.origin.release();
+    assert.equal((await waiter).body, 'later');
+    await waitFor(() => fills()?.size === 0, 'no fill left behind');
+  });
+});
