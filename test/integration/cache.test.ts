@@ -430,3 +430,53 @@ describe('edge cache: a leader whose client leaves', () => {
     await waitFor(() => fills()?.size === 0, 'no fill left behind');
   });
 });
+
+describe('edge cache: more request and response directives', () => {
+  it('max-stale accepts a stale answer, min-fresh refuses one about to expire, response no-cache always validates', async () => {
+    const r = await rig();
+    r.origin.script = {
+      status: 200,
+      headers: { 'cache-control': 'max-age=10', etag: '"e"' },
+      body: 'ms',
+      etag304: '"e"',
+    };
+    await r.get('/ms');
+    r.clock.advance(13_000);
+    const stale = await r.get('/ms', { 'cache-control': 'max-stale=5' });
+    assert.equal(stale.headers['cache-status'], 'keel; hit; ttl=-3; detail=max-stale');
+    assert.equal(r.origin.hits, 1);
+    await waitFor(() => outcomes(r).includes('max-stale'), 'access log max-stale');
+    r.origin.script = { status: 200, headers: { 'cache-control': 'max-age=10' }, body: 'mf' };
+    await r.get('/mf');
+    r.clock.advance(8000);
+    assert.match(
+      String((await r.get('/mf', { 'cache-control': 'min-fresh=5' })).headers['cache-status']),
+      /fwd=request|fwd=stale/,
+    );
+    assert.equal(r.origin.hits, 3);
+    r.origin.script = {
+      status: 200,
+      headers: { 'cache-control': 'no-cache', etag: '"n"' },
+      body: 'nc',
+      etag304: '"n"',
+    };
+    await r.get('/nc');
+    const again = await r.get('/nc');
+    assert.match(String(again.headers['cache-status']), /fwd-status=304/);
+    assert.equal(again.body, 'nc');
+  });
+
+  it('a same-origin Content-Location is invalidated too, another origin is not', async () => {
+    const r = await rig();
+    r.origin.script = { status: 200, headers: { 'cache-control': 'max-age=60' }, body: 'v1' };
+    await r.get('/cl');
+    r.origin.script = {
+      status: 200,
+      headers: { 'content-location': '/cl', location: 'http://elsewhere.example/x' },
+      body: '',
+    };
+    await send(`${r.url}/put-target`, { method: 'PUT', body: 'x' });
+    r.origin.script = { status: 200, headers: { 'cache-control': 'max-age=60' }, body: 'v2' };
+    assert.equal((await r.get('/cl')).body, 'v2');
+  });
+});
