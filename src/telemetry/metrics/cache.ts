@@ -7,6 +7,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { EventBus } from '../../core/events.js';
 import { ChildCache } from './child-cache.js';
+import { FastCounter } from './fast-series.js';
 import type { MetricsSource } from './source.js';
 
 type Inc = { inc(): void };
@@ -26,17 +27,18 @@ const RESULT: Readonly<Record<string, string>> = {
 };
 
 export function subscribeCache(bus: EventBus, registry: Registry, source: MetricsSource): () => void {
-  const requests = new Counter({
+  // Per request: plain cells (fast-series.ts), not prom-client's label hashing.
+  const requests = new FastCounter({
     name: 'keel_cache_requests_total',
     help: 'Requests on caching routes by cache result (hit|miss|stale|revalidated|expired|coalesced|pass).',
     labelNames: ['route', 'result'],
-    registers: [registry],
+    registry,
   });
-  const stale = new Counter({
+  const stale = new FastCounter({
     name: 'keel_cache_stale_total',
     help: 'Stale answers by reason (stale_while_revalidate|stale_if_error|max_stale).',
     labelNames: ['route', 'reason'],
-    registers: [registry],
+    registry,
   });
   const revalidations = new Counter({
     name: 'keel_cache_revalidations_total',
@@ -44,8 +46,8 @@ export function subscribeCache(bus: EventBus, registry: Registry, source: Metric
     labelNames: ['route', 'result', 'mode'],
     registers: [registry],
   });
-  const byResult = new ChildCache<Inc>(2, (v) => requests.labels(...v));
-  const byReason = new ChildCache<Inc>(2, (v) => stale.labels(...v));
+  const byResult = new ChildCache<Inc>(2, (v) => requests.cell(v));
+  const byReason = new ChildCache<Inc>(2, (v) => stale.cell(v));
   const revals = new ChildCache<Inc>(3, (v) => revalidations.labels(...v));
   const offs = [
     bus.on('request.done', (e) => {
