@@ -60,6 +60,8 @@ export function demoRawConfig(opts: DemoConfigOptions): Record<string, unknown> 
     ],
     alerts: { evaluation_interval: '2s' },
     routes: [
+      // Cached at the edge (docs/caching.md): `curl -si :8080/static/logo | grep cache-status`.
+      { name: 'static', match: { path_prefix: '/static' }, pool: 'app', timeout: '10s', cache: {} },
       {
         name: 'app',
         match: { path_prefix: '/' },

@@ -109,10 +109,16 @@ export class DemoUpstream {
           ? { status: 'pass', upstream: this.name }
           : { upstream: this.name, path: req.url ?? '/', time: new Date().toISOString() };
       const text = JSON.stringify(body);
-      res.writeHead(status, {
+      const headers: Record<string, string | number> = {
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(text),
-      });
+      };
+      // /static/* is what the demo's cached route shows off (docs/caching.md): fresh for 10 s,
+      // then answered stale while refreshed, and for an hour when every upstream fails.
+      if (!fail && req.url?.startsWith('/static/') === true) {
+        headers['cache-control'] = 'public, max-age=10, stale-while-revalidate=30, stale-if-error=3600';
+      }
+      res.writeHead(status, headers);
       res.end(text);
     };
     if (f.latency_ms <= 0) {
