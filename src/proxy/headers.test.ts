@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type HeaderRules, type RequestHead, saneRequestId, scanRequestHeaders } from './headers.js';
+import {
+  type HeaderRules,
+  newRequestId,
+  type RequestHead,
+  saneRequestId,
+  scanRequestHeaders,
+} from './headers.js';
 import { responseHeaders } from './response-headers.js';
 import { TrustedProxies } from './trust.js';
 
@@ -130,6 +136,63 @@ describe('request headers', () => {
     assert.equal(saneRequestId('x'.repeat(201)), false);
   });
 
+  it('generates UUID-shaped ids (version 8, RFC 9562 §5.8) that do not repeat', () => {
+    const seen = new Set<string>();
+    const prefixes = new Set<string>();
+    for (let i = 0; i < 50_000; i++) {
+      const id = newRequestId();
+      assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      seen.add(id);
+      prefixes.add(id.slice(0, 24));
+    }
+    assert.equal(seen.size, 50_000);
+    assert.equal(prefixes.size, 1); // the per-process random part
+    // The sequence number is scrambled: consecutive ids do not count up in their last group.
+    const tail = (id: string) => Number.parseInt(id.slice(24), 16);
+    const a = tail(newRequestId());
+    const b = tail(newRequestId());
+    assert.notEqual(b - a, 1);
+  });
+
+  it('recognises handled fields in any case, and forwards the others with their spelling', () => {
+    const h = scan([
+      'HOST',
+      'a.test',
+      'X-REQUEST-ID',
+      'abc',
+      'VIA',
+      '1.0 p',
+      'tE',
+      'trailers',
+      'Content-Type', // as long as x-request-id
+      'text/plain',
+      'User-Agent', // as long as connection
+      'ua',
+      'X-Forwarded-FOR',
+      '1.2.3.4',
+    ]);
+    assert.equal(h.host, 'a.test');
+    assert.equal(h.requestId, 'abc');
+    assert.deepEqual(h.map.get('via'), ['1.0 p, 1.1 keel']);
+    assert.equal(h.map.has('te'), false);
+    assert.deepEqual(h.map.get('x-forwarded-for'), ['203.0.113.9']);
+    assert.deepEqual(h.upHeaders.slice(0, 6), [
+      'HOST',
+      'a.test',
+      'Content-Type',
+      'text/plain',
+      'User-Agent',
+      'ua',
+    ]);
+  });
+
+  it('finds a configured request id header whatever its first character', () => {
+    const r = { ...rules(), requestIdHeader: '_rid' };
+    const h = scan(['Host', 'a', '_RID', 'from-client'], '203.0.113.9', r);
+    assert.equal(h.requestId, 'from-client');
+    assert.deepEqual(h.map.get('_rid'), ['from-client']);
+  });
+
   it('detects ambiguous framing (RFC 9112 §6.3)', () => {
     assert.equal(
       scan(['Host', 'a', 'Content-Length', '3', 'Transfer-Encoding', 'chunked']).framing,
@@ -197,6 +260,53 @@ describe('response headers', () => {
       'rid',
     ]);
   });
+  it('reuses decoded names and values only for the same bytes', () => {
+    const head = (date: string, type: string) =>
+      responseHeaders(
+        b('Date', date, 'Content-Type', type, 'connection', 'close', 'CONNECTION', 'keep-alive'),
+        rules(),
+        'r',
+        false,
+      );
+    for (let i = 0; i < 3; i++) {
+      assert.deepEqual(head('Fri, 27 Nov 2026 12:00:00 GMT', 'text/plain').slice(0, 4), [
+        'Date',
+        'Fri, 27 Nov 2026 12:00:00 GMT',
+        'Content-Type',
+        'text/plain',
+      ]);
+      assert.deepEqual(head('Fri, 27 Nov 2026 12:00:01 GMT', 'text/html').slice(0, 4), [
+        'Date',
+        'Fri, 27 Nov 2026 12:00:01 GMT',
+        'Content-Type',
+        'text/html',
+      ]);
+    }
+    // Same length, other bytes; and a long value that is not kept.
+    const long = 'x'.repeat(100);
+    assert.deepEqual(responseHeaders(b('Dath', 'v', 'Date', long), rules(), 'r', false).slice(0, 4), [
+      'Dath',
+      'v',
+      'Date',
+      long,
+    ]);
+    assert.deepEqual(responseHeaders(b('Date', `${long}y`), rules(), 'r', false).slice(0, 2), [
+      'Date',
+      `${long}y`,
+    ]);
+    // Two names alike in length, first, middle and last byte: each still comes out as sent.
+    for (let i = 0; i < 2; i++) {
+      assert.deepEqual(responseHeaders(b('Xab-cZ', '1', 'Xcb-aZ', '2'), rules(), 'r', false).slice(0, 4), [
+        'Xab-cZ',
+        '1',
+        'Xcb-aZ',
+        '2',
+      ]);
+    }
+    const longName = `X-${'n'.repeat(60)}`;
+    assert.deepEqual(responseHeaders(b(longName, '1'), rules(), 'r', false).slice(0, 2), [longName, '1']);
+  });
+
   it('adds Connection: close while draining and keeps latin1 bytes', () => {
     const out = responseHeaders([Buffer.from('X-Name'), Buffer.from([0x63, 0xe9])], rules(), 'r', true);
     assert.deepEqual(out, [

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { connectionTokens } from './hop-by-hop.js';
+import { randomBytes } from 'node:crypto';
+import { connectionTokens, NameFilter } from './hop-by-hop.js';
 import { isChunkedOnly, parseContentLength } from './limits.js';
 import { peerAddress, type TrustedProxies } from './trust.js';
 
@@ -25,6 +25,27 @@ export interface RequestHead {
   upHeaders: string[];
 }
 
+/** The request fields handled below by name; any other field is forwarded as it came. */
+const HANDLED = new NameFilter([
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'proxy-connection',
+  'keep-alive',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'expect',
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-forwarded-host',
+  'forwarded',
+  'via',
+]);
+
 /**
  * One pass over node's rawHeaders (no header object is built): checks framing, drops hop-by-hop
  * fields, and adds the forwarding fields. Client-sent X-Forwarded-* and Forwarded are kept only
@@ -36,8 +57,12 @@ export function scanRequestHeaders(raw: string[], peer: string, rules: HeaderRul
   let named: Set<string> | null = null;
   for (let i = 0; i < raw.length; i += 2) {
     const n = raw[i]!;
-    if (n.length === 10 && n.toLowerCase() === 'connection') named = connectionTokens(raw[i + 1]!, named);
+    if (n.length === 10 && (n.charCodeAt(0) | 0x20) === 0x63 /* c */ && n.toLowerCase() === 'connection') {
+      named = connectionTokens(raw[i + 1]!, named);
+    }
   }
+  const idHeader = rules.requestIdHeader;
+  const idFirst = idHeader.charCodeAt(0) | 0x20; // compared as the scan compares names
   const trusted = rules.trusted.trusts(peer);
   const up: string[] = [];
   let xff = '';
@@ -48,6 +73,16 @@ export function scanRequestHeaders(raw: string[], peer: string, rules: HeaderRul
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     const value = raw[i + 1]!;
+    // A name that cannot be one handled here is forwarded without lower-casing it (HTTP/1.1
+    // clients send "User-Agent", and lower-casing allocates): unless Connection named fields.
+    if (
+      named === null &&
+      (name.length !== idHeader.length || (name.charCodeAt(0) | 0x20) !== idFirst) &&
+      !HANDLED.mayMatch(name)
+    ) {
+      up.push(name, value);
+      continue;
+    }
     const lk = name.toLowerCase();
     switch (lk) {
       case 'host':
@@ -98,7 +133,7 @@ export function scanRequestHeaders(raw: string[], peer: string, rules: HeaderRul
         via = via === '' ? value : `${via}, ${value}`;
         break;
       default:
-        if (lk === rules.requestIdHeader) {
+        if (lk === idHeader) {
           if (out.requestId === '' && saneRequestId(value)) out.requestId = value;
         } else {
           up.push(name, value);
@@ -117,7 +152,7 @@ export function scanRequestHeaders(raw: string[], peer: string, rules: HeaderRul
   if (rules.via !== '') up.push('via', via === '' ? rules.via : `${via}, ${rules.via}`);
   else if (via !== '') up.push('via', via);
   if (out.requestId === '') out.requestId = newRequestId();
-  up.push(rules.requestIdHeader, out.requestId);
+  up.push(idHeader, out.requestId);
   out.upHeaders = up;
 }
 
@@ -132,6 +167,64 @@ export function saneRequestId(v: string): boolean {
   return true;
 }
 
+/*
+ * Generated request ids: unique and UUID-shaped, at a fraction of randomUUID's cost (it was ~1 %
+ * of Keel's CPU per request, docs/benchmarks.md "Profile"). Each is a version-8 UUID (RFC 9562
+ * §5.8, the vendor-specific layout) "pppppppp-pppp-8ppp-vppp-ssssssssssss": 74 bits (p and the
+ * variant v) drawn at random once per process, then 48 bits of a per-process sequence number. Ids
+ * of one process never repeat; two processes (cluster workers, restarts) share a prefix with
+ * probability 2^-74. The sequence number goes through a keyed permutation (a 4-round Feistel
+ * network on two 24-bit halves, keys drawn with the prefix), so consecutive ids do not show at a
+ * glance how many requests a worker served. Scrambled, not encrypted: nothing may rely on a
+ * request id being unguessable.
+ */
+/** The prefix's 24 character codes (one fromCharCode call builds the whole id, flat). */
+let idPrefix: number[] = [];
+let idKeys = new Int32Array(4);
+/** The sequence number, as two 24-bit halves (small integers: no heap number per id). */
+let idHigh = 0;
+let idLow = 0;
+const HEX = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+
+function reseedRequestIds(): void {
+  const h = randomBytes(10).toString('hex');
+  const variant = '89ab'[Number.parseInt(h[18]!, 16) & 3];
+  const prefix = `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(12, 15)}-${variant}${h.slice(15, 18)}-`;
+  idPrefix = Array.from(prefix, (c) => c.charCodeAt(0));
+  const k = randomBytes(12);
+  idKeys = Int32Array.of(k.readUIntBE(0, 3), k.readUIntBE(3, 3), k.readUIntBE(6, 3), k.readUIntBE(9, 3));
+  idHigh = 0;
+  idLow = 0;
+}
+reseedRequestIds();
+
+/** The Feistel round function: 24 bits from 24 bits and a key (any function keeps it a bijection). */
+function mix(x: number, key: number): number {
+  return (Math.imul(x ^ key, 0x2c1b3c6d) >>> 8) & 0xffffff;
+}
+
 export function newRequestId(): string {
-  return randomUUID();
+  if (++idLow === 0x1000000) {
+    idLow = 0;
+    // After 2^48 ids (centuries at any rate), a new prefix keeps them unique.
+    if (++idHigh === 0x1000000) reseedRequestIds();
+  }
+  const k = idKeys;
+  let l = idHigh;
+  let r = idLow;
+  l ^= mix(r, k[0]!);
+  r ^= mix(l, k[1]!);
+  l ^= mix(r, k[2]!);
+  r ^= mix(l, k[3]!);
+  const p = idPrefix;
+  const x = HEX;
+  // One call, one flat string: concatenating pieces would leave a rope that undici's header
+  // check and the socket write flatten again (randomUUID's 20 pieces cost more than its random).
+  // biome-ignore format: one row per part of the id reads better than 36 lines
+  return String.fromCharCode(
+    p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!, p[6]!, p[7]!, p[8]!, p[9]!, p[10]!, p[11]!,
+    p[12]!, p[13]!, p[14]!, p[15]!, p[16]!, p[17]!, p[18]!, p[19]!, p[20]!, p[21]!, p[22]!, p[23]!,
+    x[l >>> 20]!, x[(l >>> 16) & 15]!, x[(l >>> 12) & 15]!, x[(l >>> 8) & 15]!, x[(l >>> 4) & 15]!, x[l & 15]!,
+    x[r >>> 20]!, x[(r >>> 16) & 15]!, x[(r >>> 12) & 15]!, x[(r >>> 8) & 15]!, x[(r >>> 4) & 15]!, x[r & 15]!,
+  );
 }
