@@ -199,14 +199,15 @@ export class ForwardTry implements Dispatcher.DispatchHandler {
     const i = live.indexOf(this);
     if (i >= 0) live.splice(i, 1);
     // A response's latency is its time to first byte, known already: no clock read for it.
-    const now = this.headMs >= 0 && !ex.gw.events.tryDone.active ? 0 : ex.gw.clock.now();
+    // One clock reading serves the latency, the pool's EWMA and breaker window, and try.done.
+    const now = ex.gw.clock.now();
     const latencyMs = this.headMs >= 0 ? this.headMs : now - this.started;
     const outcome: TryOutcome =
       kind === null
         ? { kind: 'response', status: this.status, latencyMs }
         : { kind: 'error', error: kind, latencyMs };
     const pool = this.link.pool;
-    pool.tryEnd(this.host, outcome);
+    pool.tryEnd(this.host, outcome, now);
     this.recorder?.record(outcome);
     if (this.token) pool.retryBudget.releaseRetry();
     const ch = ex.gw.events.tryDone;

@@ -33,6 +33,35 @@ export function breakerOptions(b: BreakerConfig): BreakerOptions {
 }
 
 /**
+ * The clock of a pool's hosts (their EWMA, breaker and slow start): the system clock, except
+ * while the pool holds it at one reading for the bookkeeping of a finished try, so the several
+ * reads of that bookkeeping cost one Date.now, or none when the caller knows the time. Held only
+ * within one synchronous call (pool.tryEnd), so every other read sees the live clock.
+ */
+export class HeldClock implements Clock {
+  readonly #base: Clock;
+  #held = false;
+  #at = 0;
+
+  constructor(base: Clock) {
+    this.#base = base;
+  }
+
+  now(): number {
+    return this.#held ? this.#at : this.#base.now();
+  }
+
+  hold(at: number): void {
+    this.#held = true;
+    this.#at = at;
+  }
+
+  release(): void {
+    this.#held = false;
+  }
+}
+
+/**
  * One upstream instance. Balancers read `weight`, `inFlight` and `latencyEwma` on every pick, so
  * they are a plain field and two cheap getters; the rest is live state that the pool's parts
  * (health checker, outlier detector, breaker watch) mutate and the candidate set reads.

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ManualClock } from '../../core/clock.js';
+import { EventBus } from '../../core/events.js';
+import { seededRandom } from '../../core/random.js';
+import { HeldClock } from './host.js';
+import { createPool } from './pool.js';
 import { fail, harness, poolConfig, respond } from './pool.test-util.js';
+import { ManualScheduler } from './timers.js';
 
 const PICK = { key: undefined, exclude: undefined };
 
@@ -104,4 +110,45 @@ test('view: shape, limiter and retry budget', async (t) => {
   const limited = harness(poolConfig({ hostCount: 1 }));
   t.after(() => limited.pool.close());
   assert.equal(limited.pool.limiter?.inFlight, 0);
+});
+
+test('tryEnd reads the clock once for the EWMA and the breaker, and not at all when given the time', async (t) => {
+  const base = new ManualClock(1_000_000);
+  let reads = 0;
+  const clock = {
+    now: () => {
+      reads++;
+      return base.now();
+    },
+  };
+  const config = poolConfig({ hostCount: 1, breaker: { enabled: true } });
+  const pool = createPool(config, {
+    bus: new EventBus(),
+    clock,
+    random: seededRandom(1),
+    scheduler: new ManualScheduler(base),
+  });
+  t.after(() => pool.close());
+  const h0 = pool.hosts[0]!;
+  assert.equal(pool.tryStart(h0), true);
+  reads = 0;
+  pool.tryEnd(h0, { kind: 'response', status: 200, latencyMs: 100 });
+  assert.equal(reads, 1);
+  assert.equal(pool.tryStart(h0), true);
+  reads = 0;
+  pool.tryEnd(h0, { kind: 'response', status: 200, latencyMs: 300 }, base.now() + 4000);
+  assert.equal(reads, 0);
+  // The given time drove the EWMA: two half-lives after the first sample, that one weighs 1/4.
+  assert.equal(h0.latencyEwma, 0.25 * 100 + 0.75 * 300);
+});
+
+test('HeldClock: the base clock, except between hold and release', () => {
+  const base = new ManualClock(5);
+  const c = new HeldClock(base);
+  assert.equal(c.now(), 5);
+  c.hold(42);
+  base.advance(10);
+  assert.equal(c.now(), 42);
+  c.release();
+  assert.equal(c.now(), 15);
 });

@@ -68,8 +68,11 @@ export interface UpstreamPool {
   pick(ctx: PickContext): UpstreamHost | undefined;
   /** A try is about to be sent to `host` (counts in-flight). Returns false if its breaker refuses. */
   tryStart(host: UpstreamHost): boolean;
-  /** The try ended: updates in-flight, latency EWMA, outlier detection and the host breaker. */
-  tryEnd(host: UpstreamHost, outcome: TryOutcome): void;
+  /**
+   * The try ended: updates in-flight, latency EWMA, outlier detection and the host breaker.
+   * `now` is the current clock reading when the caller has one (saves reading it again).
+   */
+  tryEnd(host: UpstreamHost, outcome: TryOutcome, now?: number): void;
   /** Starts active health checks and timers. */
   start(): void;
   /** Stops timers and closes upstream connections. */
