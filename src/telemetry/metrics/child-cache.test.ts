@@ -26,6 +26,23 @@ describe('ChildCache', () => {
     assert.deepEqual(cache.get('a-b', 'c'), ['a-b', 'c']);
   });
 
+  it('answers repeated and alternating tuples with their own child', () => {
+    const cache = new ChildCache<string>(4, (v) => v.join('|'));
+    for (let i = 0; i < 3; i++) {
+      assert.equal(cache.get('api', 'web', 'GET', 200), 'api|web|GET|200');
+      assert.equal(cache.get('api', 'web', 'GET', 200), 'api|web|GET|200');
+      assert.equal(cache.get('api', 'web', 'GET', 503), 'api|web|GET|503');
+      assert.equal(cache.get('api', 'web', 'GET', '200'), 'api|web|GET|200');
+      assert.equal(cache.get('web', 'web', 'GET', 200), 'web|web|GET|200');
+    }
+    // A number and its string are two keys of the Map as of the last-hit check.
+    const made: string[] = [];
+    const c2 = new ChildCache<number>(1, (v) => made.push(v[0]!));
+    assert.equal(c2.get(200), 1);
+    assert.equal(c2.get('200'), 2);
+    assert.equal(c2.get(200), 1);
+  });
+
   it('supports depth 1 and 5 and refuses other depths', () => {
     assert.deepEqual(new ChildCache<string[]>(1, (v) => v).get('x'), ['x']);
     assert.deepEqual(new ChildCache<string[]>(5, (v) => v).get(1, 2, 3, 4, 5), ['1', '2', '3', '4', '5']);

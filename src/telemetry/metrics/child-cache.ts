@@ -13,6 +13,15 @@ export class ChildCache<C> {
   readonly #root: Node<C> = new Map();
   readonly #depth: number;
   readonly #make: (values: string[]) => C;
+  // The last tuple looked up and its child. A request's events repeat their tuple (request.start
+  // and request.done share the in-flight gauge's), and traffic runs in streaks of one route and
+  // status, so most lookups end at these compares, without the Map walk (STYLE.md §10).
+  #last: C | undefined = undefined;
+  #a: LabelValue = '';
+  #b: LabelValue = '';
+  #c: LabelValue = '';
+  #d: LabelValue = '';
+  #e: LabelValue = '';
 
   /** `make` receives the label values as strings, in order, and returns the prom-client child. */
   constructor(depth: number, make: (values: string[]) => C) {
@@ -23,6 +32,28 @@ export class ChildCache<C> {
 
   /** Fixed parameters rather than a rest array, so a hit allocates nothing. */
   get(a: LabelValue, b: LabelValue = '', c: LabelValue = '', d: LabelValue = '', e: LabelValue = ''): C {
+    const last = this.#last;
+    if (
+      last !== undefined &&
+      a === this.#a &&
+      b === this.#b &&
+      c === this.#c &&
+      d === this.#d &&
+      e === this.#e
+    ) {
+      return last;
+    }
+    const child = this.#lookup(a, b, c, d, e);
+    this.#last = child;
+    this.#a = a;
+    this.#b = b;
+    this.#c = c;
+    this.#d = d;
+    this.#e = e;
+    return child;
+  }
+
+  #lookup(a: LabelValue, b: LabelValue, c: LabelValue, d: LabelValue, e: LabelValue): C {
     let node = this.#root;
     const last = this.#depth - 1;
     for (let i = 0; i < last; i++) {
