@@ -129,7 +129,7 @@ class KeelGateway implements Gateway, GatewayContext {
     if (ex.route !== null) ex.route.pool.retryBudget.requestFinished();
     // A coalescing leader whose client left before any answer: let the waiters go (cache/link.ts).
     const job = ex.cacheJob;
-    if (job !== null && job.leader) job.abort(ex);
+    if (job?.leader) job.abort(ex);
     const snap = ex.snap;
     snap.refs--;
     if (snap.refs === 0 && this.#retired.delete(snap)) this.#closeUnused(snap);
