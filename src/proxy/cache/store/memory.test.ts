@@ -21,13 +21,28 @@ describe('MemoryStore limits', () => {
   const size = entrySize('k0', sampleEntry(0, 1000));
 
   it('evicts the least recently used entry when the byte budget is exceeded', async () => {
-    const store = new MemoryStore({ maxBytes: size * 3, clock: new ManualClock() });
+    const store = new MemoryStore({ maxBytes: size * 3, clock: new ManualClock(), touchIntervalMs: 0 });
     for (const k of ['k0', 'k1', 'k2']) await store.set(k, sampleEntry(0, 1000), 60_000);
     assert.ok(await store.get('k0'), 'touching k0 makes k1 the oldest');
     await store.set('k3', sampleEntry(0, 1000), 60_000);
     assert.equal(await store.get('k1'), undefined);
     for (const k of ['k0', 'k2', 'k3']) assert.ok(await store.get(k), k);
     assert.deepEqual(store.stats(), { entries: 3, bytes: size * 3, evictions: 1, degraded: 0 });
+  });
+
+  it('refreshes recency at most once per touch interval', async () => {
+    const clock = new ManualClock(0);
+    const store = new MemoryStore({ maxBytes: size * 3, clock, touchIntervalMs: 1000 });
+    for (const k of ['k0', 'k1', 'k2']) await store.set(k, sampleEntry(0, 1000), 60_000);
+    clock.advance(500);
+    assert.ok(await store.get('k0'), 'a hit within the interval leaves k0 the oldest');
+    await store.set('k3', sampleEntry(0, 1000), 60_000);
+    assert.equal(await store.get('k0'), undefined);
+    clock.advance(1000);
+    assert.ok(await store.get('k1'), 'a hit after the interval makes k1 the youngest');
+    await store.set('k4', sampleEntry(0, 1000), 60_000);
+    assert.ok(await store.get('k1'));
+    assert.equal(await store.get('k2'), undefined);
   });
 
   it('evicts as many entries as one large entry needs', async () => {
