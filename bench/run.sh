@@ -7,12 +7,15 @@
 #
 # usage: npm run bench            (= npm run build && bash bench/run.sh)
 #        RUNS=1 DURATION=3s WARMUP_NODE=5s RATE_DURATION=3 bash bench/run.sh   # quick smoke pass
+#        bash bench/cache.sh        (= PHASES=cache bash bench/run.sh: only the cache-hit phase)
 # knobs (env, defaults in brackets) — see bench/README.md:
 #   RUNS [3]  DURATION [10s]  CONNS [64]  THREADS [1]      closed loop: wrk -tTHREADS -cCONNS -dDURATION
 #   WARMUP [3s] (nginx/haproxy)  WARMUP_NODE [30s] (Node targets incl. Keel: V8 JIT warm-up)
 #   RATE [4000]  RATE_DURATION [10]  RATE_WARMUP [2]  RATE_RUNS [=RUNS]   open loop (bench/open-loop.mjs)
 #   OPEN_LOOP [1]  OPEN_LOOP_TARGETS ["direct-nginx nginx fastify-http-proxy undici-stream keel"]
 #   PHASES ["pinned"] (add "smp" for the whole-box phase)   WRK_CPUS [0]  SUT_CPUS [1]
+#   CACHE [1] run the cache-hit phase "cache" after PHASES (issue 4; 0 skips it, PHASES=cache runs only it)
+#   KEEL_CACHE_CONFIG [bench/keel-cache-bench.yaml]   CACHE_DIR [RUN_DIR/nginx-cache-store, on tmpfs]
 #   ONLY [''] regex on target names   INSTALL [1]   RUN_DIR [/tmp/keel-bench]
 #   MICRO [0] run MICRO_DIR/*.js first [dist/bench/micro]   KEEL_PROF [0] write V8 CPU profiles of Keel
 #   QUIET_MAX [15] QUIET_WAIT [10]  before each run wait up to QUIET_WAIT s while other processes use > QUIET_MAX % CPU
@@ -39,6 +42,7 @@ RATE_RUNS=${RATE_RUNS:-$RUNS}
 OPEN_LOOP=${OPEN_LOOP:-1}
 OPEN_LOOP_TARGETS=${OPEN_LOOP_TARGETS:-"direct-nginx nginx fastify-http-proxy undici-stream keel"}
 PHASES=${PHASES:-pinned}
+CACHE=${CACHE:-1}
 WRK_CPUS=${WRK_CPUS:-0}
 SUT_CPUS=${SUT_CPUS:-1}
 INSTALL=${INSTALL:-1}
@@ -53,11 +57,14 @@ NICE_CMD=()
 [ "$NICE" = 0 ] || NICE_CMD=(nice -n "$NICE")
 KEEL_MAIN=${KEEL_MAIN:-$ROOT/dist/src/cli/main.js}
 KEEL_CONFIG=${KEEL_CONFIG:-$HERE/keel-bench.yaml}
+KEEL_CACHE_CONFIG=${KEEL_CACHE_CONFIG:-$HERE/keel-cache-bench.yaml}
+CACHE_DIR=${CACHE_DIR:-$RUN/nginx-cache-store}
+CACHE_FAILED= # set when keel-cache could not be measured although the build supports the cache
 RESULTS=$RUN/results.tsv
 OPENLOOP=$RUN/openloop.tsv
 STAMP=$(date +%Y%m%d-%H%M%S)
 OUTDIR=$HERE/results
-PORTS=(18001 18002 18003 18100 18200 18400 18510 18511 18700 18701 18710 18711)
+PORTS=(18001 18002 18003 18100 18200 18400 18510 18511 18700 18701 18710 18711 18800 18810 18820 18821 18830)
 
 log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
 die() { log "FATAL: $*"; exit 1; }
@@ -152,7 +159,7 @@ stop_all() {
   TARGETS=()
   UP_PID=
 }
-trap 'stop_all' EXIT
+trap 'stop_all; cleanup_cache_dir' EXIT
 trap 'exit 130' INT TERM
 
 selected() { [ -z "$ONLY" ] || [[ $1 =~ $ONLY ]]; }
@@ -165,7 +172,7 @@ add_target() { # NAME PORT PID
 }
 
 render() { # TEMPLATE OUT WORKERS
-  sed -e "s#__RUN__#$RUN#g" -e "s#__WORKERS__#$3#g" "$1" >"$2"
+  sed -e "s#__RUN__#$RUN#g" -e "s#__WORKERS__#$3#g" -e "s#__CACHE_DIR__#$CACHE_DIR#g" "$1" >"$2"
 }
 
 start_nginx() { # NAME CONF_TEMPLATE WORKERS CPUS
@@ -196,9 +203,9 @@ start_node() { # NAME CPUS PORT [ENV=VAL...] -- script args
 
 keel_available() { [ -f "$KEEL_MAIN" ]; }
 
-start_keel() { # NAME CPUS WORKERS PORT ADMIN_PORT
-  local name=$1 cpus=$2 workers=$3 port=$4 admin=$5 prof=()
-  sed -e "s/port: 18700/port: $port/" -e "s/port: 18701/port: $admin/" "$KEEL_CONFIG" >"$RUN/$name.yaml"
+start_keel() { # NAME CPUS WORKERS PORT ADMIN_PORT [CONFIG]: ports 18700/18701 of CONFIG are rewritten
+  local name=$1 cpus=$2 workers=$3 port=$4 admin=$5 config=${6:-$KEEL_CONFIG} prof=()
+  sed -e "s/port: 18700/port: $port/" -e "s/port: 18701/port: $admin/" "$config" >"$RUN/$name.yaml"
   if [ "$KEEL_PROF" = 1 ]; then
     rm -rf "$RUN/$name-prof"
     prof=(--cpu-prof "--cpu-prof-dir=$RUN/$name-prof")
@@ -207,9 +214,9 @@ start_keel() { # NAME CPUS WORKERS PORT ADMIN_PORT
 }
 
 # ---------------------------------------------------------------- checks
-wait_port() { # PORT [PID] -> 0 when it answers HTTP 200 (gives up after 15 s or when PID exits)
+wait_port() { # PORT [PID] [SECONDS] -> 0 when it answers HTTP 200 (gives up after SECONDS [15] or when PID exits)
   local port=$1 pid=${2:-} k
-  for k in $(seq 150); do
+  for k in $(seq $((${3:-15} * 10))); do
     [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/" 2>/dev/null)" = 200 ] && return 0
     [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null && return 1
     sleep 0.1
@@ -370,7 +377,7 @@ measure_phase() { # PHASE WRKCPUS (targets from TARGETS)
   for t in "${TARGETS[@]}"; do check_target "$t"; done
   log "warm-up: $WARMUP per nginx/haproxy target, $WARMUP_NODE per Node target (V8 JIT needs it)"
   for t in "${TARGETS[@]}"; do
-    case $t in direct-nginx | nginx | haproxy-*) w=$WARMUP ;; *) w=$WARMUP_NODE ;; esac
+    case $t in direct-nginx | nginx | nginx-cache | haproxy-*) w=$WARMUP ;; *) w=$WARMUP_NODE ;; esac
     pin "$wcpus" wrk -t"$THREADS" -c"$CONNS" -d"$w" "http://127.0.0.1:${TPORT[$t]}/" >/dev/null 2>&1
   done
   # Rounds are interleaved: each round runs every target once, so slow spells of this
@@ -466,6 +473,132 @@ phase_smp() {
   keel_profiles keel-w2
 }
 
+# ---------------------------------------------------------------- cache phase (issue 4)
+prepare_cache_dir() { # a fresh, empty nginx cache on tmpfs, so a hit never waits on a disk
+  local shm=/dev/shm/keel-bench-nginx-cache
+  rm -rf "$CACHE_DIR" "$shm"
+  if [ "$(stat -f -c %T "$(dirname "$CACHE_DIR")" 2>/dev/null)" = tmpfs ] || [ ! -d /dev/shm ]; then
+    mkdir -p "$CACHE_DIR"
+  else # RUN_DIR is on a disk: keep the store in /dev/shm and link it from RUN_DIR
+    mkdir -p "$shm"
+    ln -sfn "$shm" "$CACHE_DIR"
+    CACHE_SHM=$shm
+  fi
+  log "nginx-cache store: $CACHE_DIR ($(stat -L -f -c %T "$CACHE_DIR"))"
+}
+CACHE_SHM=
+cleanup_cache_dir() { [ -z "$CACHE_SHM" ] || rm -rf "$CACHE_SHM"; }
+
+has_hit() { # HEADERS_FILE MEMBER -> 0 when its Cache-Status field starts with MEMBER (e.g. "keel; hit")
+  tr -d '\r' <"$1" 2>/dev/null | grep -qiE "^cache-status: *$2([;, ]|$)"
+}
+
+warm_and_check_hit() { # NAME PORT MEMBER: first GET stores (a miss), the next must be a hit
+  local name=$1 port=$2 member=$3 k
+  local head=$RUN/$name-hit.headers body=$RUN/$name-hit.body
+  # 60 s: Keel's start-up (module loading, V8 cold) is slow on a core that another job keeps busy.
+  wait_port "$port" "${TPID[$name]:-$LAST_PID}" 60 || {
+    log "$name on :$port does not answer after 60 s; last lines of $RUN/$name.log:"
+    tail -n 20 "$RUN/$name.log" >&2 2>/dev/null
+    return 2
+  }
+  # The store may complete just after the first answer went out: poll for the hit, 2 s at most.
+  for k in $(seq 20); do
+    curl -s -D "$head" -o "$body" "http://127.0.0.1:$port/" && has_hit "$head" "$member" && break
+    sleep 0.1
+  done
+  if ! has_hit "$head" "$member"; then
+    log "$name: no \"cache-status: $member\" after warming; its last answer:"
+    tr -d '\r' <"$head" >&2
+    return 1
+  fi
+  log "$name: warmed, answers \"$(tr -d '\r' <"$head" | grep -i '^cache-status:')\" ($(wc -c <"$head") B head, $(wc -c <"$body") B body)"
+}
+
+phase_cache() {
+  local S=$SUT_CPUS keel_ok=0 why=''
+  if ! selected nginx-cache && ! selected node-http-bytes && ! selected keel-cache; then
+    log "phase cache: no target selected (ONLY=$ONLY)"
+    return
+  fi
+  PHASE_DESC="cache hits: wrk -t$THREADS -c$CONNS on cpu $WRK_CPUS; origin nginx (1 worker, idle on hits) + system under test share cpu $S; 1 process/worker each"
+  log "phase cache: $PHASE_DESC"
+  rm -f "$RUN"/nginx-cache-hit.* "$RUN"/keel-cache-hit.*
+  CACHE_NOTES=$RUN/cache-notes.md
+  : >"$CACHE_NOTES"
+  prepare_cache_dir
+  start_nginx cache-origin "$HERE/cache-conf/nginx-origin.conf" 1 "$S"
+  UP_PID=$LAST_PID
+  wait_port 18830 "$UP_PID" || die "cache origin (cache-conf/nginx-origin.conf) did not start"
+  curl -s -D - -o /dev/null http://127.0.0.1:18830/ | grep -qi '^cache-control: public, max-age=3600' ||
+    die "cache origin does not send Cache-Control: public, max-age=3600"
+  if selected nginx-cache; then
+    start_nginx nginx-cache "$HERE/cache-conf/nginx-cache.conf" 1 "$S"
+    add_target nginx-cache 18800 "$LAST_PID"
+    warm_and_check_hit nginx-cache 18800 'nginx; hit' || die "nginx-cache does not serve hits"
+  fi
+  # Keel is started when node-http-bytes is selected too: that server answers Keel's hit bytes.
+  if selected keel-cache || selected node-http-bytes; then
+    if ! keel_available; then
+      why="$KEEL_MAIN not found (run npm run build)"
+    elif ! node "$KEEL_MAIN" validate -c "$KEEL_CACHE_CONFIG" >"$RUN/keel-cache-validate.log" 2>&1; then
+      why="this build rejects $KEEL_CACHE_CONFIG: $(tr '\n' ' ' <"$RUN/keel-cache-validate.log")"
+    else
+      start_keel keel-cache "$S" 1 18820 18821 "$KEEL_CACHE_CONFIG"
+      TPID[keel-cache]=$LAST_PID
+      warm_and_check_hit keel-cache 18820 'keel; hit'
+      case $? in
+        0) keel_ok=1 ;;
+        2) why="keel-cache did not answer HTTP 200 within 60 s (see $RUN/keel-cache.log)" ;;
+        *) why="keel-cache accepts the config but does not answer \"cache-status: keel; hit\" after warming (see $RUN/keel-cache-hit.headers, $RUN/keel-cache.log)" ;;
+      esac
+      if ((!keel_ok)); then
+        CACHE_FAILED=$why
+        log "FAILED: $why"
+      fi
+    fi
+    ((keel_ok)) || log "WARNING: keel-cache NOT measured: $why"
+  fi
+  if selected node-http-bytes; then
+    if ((keel_ok)); then
+      start node-http-bytes "$S" env PORT=18810 HEADERS_FILE="$RUN/keel-cache-hit.headers" \
+        BODY_FILE="$RUN/keel-cache-hit.body" node "$HERE/cache-bytes-server.mjs"
+    else # no Keel hit to copy: the fields a Keel hit carries, from the script
+      start node-http-bytes "$S" env PORT=18810 node "$HERE/cache-bytes-server.mjs"
+    fi
+    add_target node-http-bytes 18810 "$LAST_PID"
+    wait_port 18810 "$LAST_PID" || die "node-http-bytes did not start"
+    curl -s -D "$RUN/node-http-bytes-hit.headers" -o "$RUN/node-http-bytes-hit.body" http://127.0.0.1:18810/
+    log "$(cat "$RUN/node-http-bytes.log")"
+  fi
+  ((keel_ok)) && add_target keel-cache 18820 "${TPID[keel-cache]}"
+  {
+    echo "## Cache phase: what each target answers"
+    echo
+    if ((!keel_ok)) && selected keel-cache; then
+      echo "**keel-cache not measured: $why**"
+      echo
+    fi
+    echo "The head of one answer after warming (curl -D; wrk sends the same GET /). Every body is the origin's 100 bytes."
+    local t f
+    for t in nginx-cache node-http-bytes keel-cache; do
+      f=$RUN/$t-hit.headers
+      [ -s "$f" ] || continue
+      echo
+      echo "$t: $(wc -c <"$f") B head, $(($(grep -c ':' "$f"))) fields"
+      echo
+      echo '```http'
+      tr -d '\r' <"$f" | sed '/^$/d'
+      echo '```'
+    done
+  } >"$CACHE_NOTES"
+  measure_phase cache "$WRK_CPUS"
+  stop_all
+  cleanup_cache_dir
+  keel_log_check keel-cache
+  keel_profiles keel-cache
+}
+
 run_micro() {
   local f found=0
   for f in "$MICRO_DIR"/*.js; do
@@ -494,7 +627,7 @@ for p in "${PORTS[@]}"; do
     die "port $p is already in use (another benchmark running?)"
   fi
 done
-rm -f "$RUN/micro.md"
+rm -f "$RUN/micro.md" "$RUN/cache-notes.md"
 [ "$MICRO" = 1 ] && run_micro
 printf 'phase\ttarget\trun\trps\tp50_ms\tp99_ms\tnon2xx\tsock_err\tcpu0\tcpu1\tsteal\tsrv_cpu\tup_cpu\tother_cpu\tdesc\n' >"$RESULTS"
 printf 'phase\ttarget\trun\tsrv_cpu\tsteal\tother_cpu\tjson\n' >"$OPENLOOP"
@@ -514,10 +647,13 @@ quiet_check() { # warn when other processes keep the box busy: their CPU lands o
 }
 quiet_check
 T0=$(date +%s)
+# The cache-hit phase (issue 4) runs last unless CACHE=0; PHASES=cache runs only it.
+[ "$CACHE" = 1 ] && [[ " $PHASES " != *" cache "* ]] && PHASES="$PHASES cache"
 for ph in $PHASES; do
   case $ph in
     pinned) phase_pinned ;;
     smp) phase_smp ;;
+    cache) phase_cache ;;
     *) die "unknown phase $ph" ;;
   esac
 done
@@ -531,8 +667,9 @@ MD=$OUTDIR/$STAMP.md
   echo "- Machine: $(nproc) CPU ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, $(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")"
   echo "- Versions: $VERSIONS"
   echo "- Knobs: RUNS=$RUNS DURATION=$DURATION CONNS=$CONNS THREADS=$THREADS WARMUP=$WARMUP WARMUP_NODE=$WARMUP_NODE" \
-    "RATE=$RATE RATE_DURATION=${RATE_DURATION}s RATE_WARMUP=${RATE_WARMUP}s RATE_RUNS=$RATE_RUNS PHASES=\"$PHASES\" ONLY=\"$ONLY\" NICE=$NICE QUIET_MAX=$QUIET_MAX QUIET_WAIT=$QUIET_WAIT; measured in ${ELAPSED}s"
+    "RATE=$RATE RATE_DURATION=${RATE_DURATION}s RATE_WARMUP=${RATE_WARMUP}s RATE_RUNS=$RATE_RUNS PHASES=\"$PHASES\" CACHE=$CACHE ONLY=\"$ONLY\" NICE=$NICE QUIET_MAX=$QUIET_MAX QUIET_WAIT=$QUIET_WAIT; measured in ${ELAPSED}s"
   node "$HERE/summarize.mjs" "$RESULTS" "$OPENLOOP"
+  [ -s "$RUN/cache-notes.md" ] && { echo; cat "$RUN/cache-notes.md"; }
   [ -s "$RUN/micro.md" ] && { echo; echo "## Micro benchmarks"; echo; cat "$RUN/micro.md"; }
   [ "$KEEL_PROF" = 1 ] && for f in "$RUN"/keel*-profile.txt; do
     [ -s "$f" ] && { echo; echo "## $(basename "$f" .txt)"; echo; echo '```'; cat "$f"; echo '```'; }
@@ -541,3 +678,4 @@ MD=$OUTDIR/$STAMP.md
 cp "$RESULTS" "$OUTDIR/$STAMP-results.tsv"
 cp "$OPENLOOP" "$OUTDIR/$STAMP-openloop.tsv"
 log "saved $MD (+ $STAMP-results.tsv, $STAMP-openloop.tsv)"
+[ -z "$CACHE_FAILED" ] || die "cache phase: $CACHE_FAILED"
