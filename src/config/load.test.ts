@@ -82,7 +82,14 @@ test('examples/keel.yaml is valid and uses what it claims to', () => {
   if (!r.ok) assert.fail(r.problems.map(formatProblem).join('\n'));
   const c = r.config;
   assert.deepEqual(Object.keys(c.pools), ['web', 'auth']);
-  assert.equal(c.routes.length, 3);
+  assert.equal(c.routes.length, 4);
+  assert.equal(c.cache.memory.max_bytes, 268_435_456);
+  assert.deepEqual(
+    c.routes
+      .filter((route) => route.cache?.enabled && route.browser_cache !== null)
+      .map((route) => route.name),
+    ['assets'],
+  );
   assert.deepEqual(c.pools.auth?.balancer, { algorithm: 'ring_hash', hash_key: { cookie: 'session_id' } });
   assert.notEqual(c.pools.web?.health.active, null);
   assert.ok(c.routes.some((route) => route.hedge.enabled));
