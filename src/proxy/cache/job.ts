@@ -65,7 +65,6 @@ export class CacheJob implements BodyCapture {
   relay = true;
   status = 0;
   pairs: Array<[string, string]> = [];
-  varyKey: string | undefined = undefined;
   gen = 0;
   keepMs = 0;
   requestTime = 0;

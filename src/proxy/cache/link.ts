@@ -148,7 +148,6 @@ export class CacheLink extends Link {
       }
       const vk = variantKey(key, sk);
       job.storeKey = vk;
-      job.varyKey = sk;
       this.#lookup(ex, job, vk, true);
       return;
     }
@@ -598,7 +597,6 @@ export class CacheLink extends Link {
     const rjob = new CacheJob(REFRESH, job.key, job.hints, job.fields, this.#done);
     rjob.stored = p;
     rjob.storeKey = job.storeKey;
-    rjob.varyKey = job.varyKey;
     rjob.gen = job.gen;
     rex.cacheJob = rjob;
     rex.cacheOutcome = 'expired';
