@@ -480,3 +480,25 @@ describe('edge cache: more request and response directives', () => {
     assert.equal((await r.get('/cl')).body, 'v2');
   });
 });
+
+describe('edge cache: heuristic freshness', () => {
+  it('is off by default, and with heuristic_fraction a share of the Last-Modified age', async () => {
+    const off = await rig();
+    const lm = new Date(off.clock.now() - 10 * 3_600_000).toUTCString();
+    off.origin.script = { status: 200, headers: { 'last-modified': lm }, body: 'h' };
+    await off.get('/h');
+    assert.match(
+      String((await off.get('/h')).headers['cache-status']),
+      /fwd=stale/,
+      'stored for revalidation only',
+    );
+    const on = await rig({ cache: { heuristic_fraction: 0.1 } });
+    on.origin.script = {
+      status: 200,
+      headers: { 'last-modified': new Date(on.clock.now() - 10 * 3_600_000).toUTCString() },
+      body: 'h',
+    };
+    await on.get('/h');
+    assert.equal((await on.get('/h')).headers['cache-status'], 'keel; hit; ttl=3600');
+  });
+});
