@@ -502,3 +502,31 @@ describe('edge cache: heuristic freshness', () => {
     assert.equal((await on.get('/h')).headers['cache-status'], 'keel; hit; ttl=3600');
   });
 });
+
+describe('edge cache: an origin that contradicts itself', () => {
+  it('a 304 whose ETag does not match the stored one: the client still gets the stored answer, nothing is freshened', async () => {
+    const r = await rig();
+    r.origin.script = {
+      status: 200,
+      headers: { 'cache-control': 'max-age=1', etag: '"a"' },
+      body: 'stored',
+      etag304: '"a"',
+      headers304: { etag: '"b"', 'cache-control': 'max-age=100' },
+    };
+    await r.get('/m');
+    r.clock.advance(5000);
+    const got = await r.get('/m');
+    assert.equal(got.status, 200);
+    assert.equal(got.body, 'stored');
+    assert.equal(
+      got.headers['cache-status'],
+      'keel; fwd=stale; fwd-status=304; ttl=-4; detail=validator-mismatch',
+    );
+    assert.match(
+      String((await r.get('/m')).headers['cache-status']),
+      /fwd=stale; fwd-status=304/,
+      'revalidated again',
+    );
+    assert.equal(r.origin.hits, 3);
+  });
+});

@@ -302,6 +302,7 @@ export class CacheLink extends Link {
       const pairs = storablePairs(raw);
       if (notModifiedApplies(stored.headers, fieldsOf(pairs)))
         return this.#notModified(ex, job, t, pairs, now);
+      return this.#mismatched304(ex, job, stored, now);
     }
     if (stored !== null && isErrorStatus(status)) {
       if (job.mode === REFRESH) {
@@ -428,6 +429,31 @@ export class CacheLink extends Link {
         fwdStatus: 304,
         stored: true,
         ttl: (p.freshUntil - now) / 1000,
+      });
+    }
+    return true;
+  }
+
+  /**
+   * A 304 to Keel's own conditional request whose validators do not select the stored response
+   * (RFC 9111 §4.3.4 selects nothing): the origin contradicts itself. The client did not ask for
+   * a 304, so it gets the stored response as it is (nginx does the same), marked, and nothing is
+   * freshened: the next request revalidates again.
+   */
+  #mismatched304(ex: Exchange, job: CacheJob, p: Prepared, now: number): boolean {
+    this.#revalidated(ex, 'failed', job.mode === REFRESH);
+    this.#endFill(job);
+    job.relay = false;
+    job.maxBytes = 0;
+    job.keepMs = 0;
+    ex.capture = job; // swallows the 304's (empty) body; the detached exchange ends with it
+    if (job.mode !== REFRESH) {
+      const ttl = (p.freshUntil - now) / 1000;
+      this.#answer(ex, job, p, now, 'expired', {
+        fwd: job.fwd,
+        fwdStatus: 304,
+        ttl,
+        detail: 'validator-mismatch',
       });
     }
     return true;
