@@ -49,6 +49,8 @@ const ALLOWED: Record<string, string[]> = {
   ],
   // The package entry re-exports the pure primitives only.
   index: [...BASE, 'proxy'],
+  // `keel/cache`: the cache stores and RFC 9111 rules (docs/library.md).
+  cache: [...BASE, 'proxy'],
 };
 
 function walk(dir: string): string[] {

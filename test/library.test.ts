@@ -64,3 +64,31 @@ test('a breaker and a balancer work together from the root with a scripted clock
   for (let i = 0; i < 3; i++) seen.add(rr.pick({ key: undefined, exclude: undefined })!.id);
   assert.deepEqual([...seen].sort(), ['a', 'b', 'c']);
 });
+
+test('keel/cache: the application cache layer — a tiered store and the RFC 9111 rules from one entry point', async () => {
+  const cache = await import('../src/cache.js');
+  const clock = new keel.ManualClock(1_000);
+  const store = new cache.MemoryStore({ maxBytes: 1 << 20, clock });
+  const res = { status: 200, headers: { 'cache-control': 'max-age=60' } };
+  assert.equal(cache.isStorable({ method: 'GET', headers: {} }, res), true);
+  const stored = { ...res, requestTime: clock.now(), responseTime: clock.now() };
+  assert.equal(cache.freshnessLifetime(stored), 60);
+  await store.set(
+    'GET a/x',
+    {
+      status: 200,
+      headers: [['cache-control', 'max-age=60']],
+      body: Buffer.from('x'),
+      storedAt: 1_000,
+      requestTime: 1_000,
+      responseTime: 1_000,
+    },
+    60_000,
+  );
+  const entry = await store.get('GET a/x');
+  assert.equal(entry?.body.toString(), 'x');
+  clock.advance(61_000);
+  assert.equal(await store.get('GET a/x'), undefined, 'expired on the injected clock');
+  assert.equal(typeof cache.RedisStore, 'function');
+  assert.equal(typeof cache.TieredStore, 'function');
+});
