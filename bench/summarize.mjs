@@ -32,20 +32,14 @@ const thousands = (x) =>
 const out = [];
 const p = (s = '') => out.push(s);
 
-// ---------------------------------------------------------------- closed loop
-const rows = readTsv(resultsFile);
-const phases = [...new Set(rows.map((r) => r.phase))];
-for (const phase of phases) {
-  const pr = rows.filter((r) => r.phase === phase);
-  if (phase === 'cache') {
-    cacheSection(pr);
-    continue;
-  }
+/**
+ * Per target of one closed-loop phase: medians over its rounds (rps, latency, CPU), the worst
+ * steal / other-process CPU, errors, and `vs(other, k)`: the per-round ratio of field k against
+ * another target, median over rounds.
+ */
+function closedLoopStats(pr) {
   const targets = [...new Set(pr.map((r) => r.target))];
-  const rpsOf = (t, run) => {
-    const r = pr.find((x) => x.target === t && x.run === run);
-    return r ? Number(r.rps) : Number.NaN;
-  };
+  const rowOf = (t, run) => pr.find((x) => x.target === t && x.run === run);
   const stats = {};
   for (const t of targets) {
     const tr = pr.filter((r) => r.target === t);
@@ -60,14 +54,27 @@ for (const phase of phases) {
       p99: median(num('p99_ms')),
       srv: median(num('srv_cpu')),
       up: median(num('up_cpu')),
+      upMax: Math.max(...num('up_cpu')),
       steal: Math.max(...num('steal')),
       others: Math.max(...num('other_cpu')),
       perCore: median(tr.map((r) => Number(r.rps) / (Number(r.srv_cpu) / 100))),
       errs: num('non2xx').reduce((a, b) => a + b, 0) + num('sock_err').reduce((a, b) => a + b, 0),
-      // per-round ratio against another target, median over rounds
-      vs: (other) => median(tr.map((r) => Number(r.rps) / rpsOf(other, r.run))),
+      vs: (other, k = 'rps') => median(tr.map((r) => Number(r[k]) / Number(rowOf(other, r.run)?.[k]))),
     };
   }
+  return { targets, stats };
+}
+
+// ---------------------------------------------------------------- closed loop
+const rows = readTsv(resultsFile);
+const phases = [...new Set(rows.map((r) => r.phase))];
+for (const phase of phases) {
+  const pr = rows.filter((r) => r.phase === phase);
+  if (phase === 'cache') {
+    cacheSection(pr);
+    continue;
+  }
+  const { targets, stats } = closedLoopStats(pr);
   const ref = (t) => stats[t]?.rps;
   p();
   p(`## Closed loop, phase ${phase}`);
@@ -128,30 +135,7 @@ for (const phase of phases) {
 // hit's bytes (the Node floor) and Keel; the origin is idle during the runs. Issue 4's target:
 // keel-cache ≥ 0.6 × nginx-cache requests/s, on one worker.
 function cacheSection(pr) {
-  const targets = [...new Set(pr.map((r) => r.target))];
-  const rowOf = (t, run) => pr.find((x) => x.target === t && x.run === run);
-  const stats = {};
-  for (const t of targets) {
-    const tr = pr.filter((r) => r.target === t);
-    const num = (k) => tr.map((r) => Number(r[k]));
-    const rps = num('rps');
-    stats[t] = {
-      n: tr.length,
-      rps: median(rps),
-      min: Math.min(...rps),
-      max: Math.max(...rps),
-      p50: median(num('p50_ms')),
-      p99: median(num('p99_ms')),
-      srv: median(num('srv_cpu')),
-      origin: Math.max(...num('up_cpu')),
-      steal: Math.max(...num('steal')),
-      others: Math.max(...num('other_cpu')),
-      perCore: median(tr.map((r) => Number(r.rps) / (Number(r.srv_cpu) / 100))),
-      errs: num('non2xx').reduce((a, b) => a + b, 0) + num('sock_err').reduce((a, b) => a + b, 0),
-      // per-round ratio of a field against another target, median over rounds
-      vs: (other, k = 'rps') => median(tr.map((r) => Number(r[k]) / Number(rowOf(other, r.run)?.[k]))),
-    };
-  }
+  const { targets, stats } = closedLoopStats(pr);
   const ref = (t) => stats[t]?.rps;
   p();
   p('## Cache hits (issue 4)');
@@ -170,7 +154,7 @@ function cacheSection(pr) {
     const bold = t.startsWith('keel') ? '**' : '';
     p(
       `| ${bold}${t}${bold} | ${bold}${thousands(s.rps)}${bold} | ${thousands(s.min)}–${thousands(s.max)} | ${fmt(s.p50, 2)} | ${fmt(s.p99, 2)} | ` +
-        `${fmt(s.rps / ref('nginx-cache'), 2)} | ${fmt(s.rps / ref('node-http-bytes'), 2)} | ${fmt(s.srv)} | ${thousands(s.perCore)} | ${fmt(s.origin)} | ${fmt(s.steal, 1)} | ${fmt(s.others)} | ${s.errs} |`,
+        `${fmt(s.rps / ref('nginx-cache'), 2)} | ${fmt(s.rps / ref('node-http-bytes'), 2)} | ${fmt(s.srv)} | ${thousands(s.perCore)} | ${fmt(s.upMax)} | ${fmt(s.steal, 1)} | ${fmt(s.others)} | ${s.errs} |`,
     );
   }
   const k = stats['keel-cache'];
