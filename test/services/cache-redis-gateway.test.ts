@@ -4,12 +4,11 @@
  * no request — the gateways carry on with memory alone and reconnect by themselves.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { type CacheRig, cacheRig } from '../integration/cache-util.js';
 import { freePort } from '../integration/control-util.js';
 import { waitFor } from '../integration/proxy-util.js';
+import { OwnRedis } from './own-redis.js';
 
 const PREFIX = `keel:test-gw:${process.pid}-${Date.now().toString(36)}:`;
 const rigs: CacheRig[] = [];
@@ -50,21 +49,15 @@ describe('edge cache Redis tier', () => {
   });
 
   describe('Redis stopped and restarted during traffic', () => {
-    let child: ChildProcess | undefined;
-    after(() => {
-      if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    let own: OwnRedis;
+    before(async () => {
+      own = new OwnRedis(await freePort());
     });
-    const startRedis = async (port: number): Promise<ChildProcess> => {
-      const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-      const c = spawn('redis-server', [...args, '--daemonize', 'no'], { stdio: 'ignore' });
-      await once(c, 'spawn');
-      return c;
-    };
+    after(() => own.stop());
 
     it('every request is answered; memory carries on; the tier comes back by itself', async () => {
-      const port = await freePort();
-      child = await startRedis(port);
-      const url = `redis://127.0.0.1:${port}/0`;
+      await own.start();
+      const url = own.url;
       const a = await rig(url, 'keel:outage:');
       const b = await rig(url, 'keel:outage:');
       await Promise.all([redisUp(a), redisUp(b)]);
@@ -79,15 +72,13 @@ describe('edge cache Redis tier', () => {
         }
       };
       await traffic(20);
-      const c = child;
-      c.kill('SIGTERM');
-      await once(c, 'exit');
+      await own.stop();
       await waitFor(() => a.gw.cache()?.stats().redis?.up === false, 'a notices the outage', 10_000);
       await traffic(30);
       assert.ok((a.gw.cache()?.stats().redis?.failures ?? 0) >= 30, 'each miss found Redis down');
       assert.equal(a.gw.cache()?.stats().entries, 50, 'memory kept storing');
       assert.match(String((await a.get('/item/25', host)).headers['cache-status']), /^keel; hit/);
-      child = await startRedis(port);
+      await own.start();
       await redisUp(a);
       await redisUp(b);
       // A new key stored after the restart reaches the other instance through Redis again.

@@ -5,14 +5,13 @@
  * redis-server stopped and restarted while traffic runs. No call may reject or outlast its budget.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { sampleEntry, storeContract, waitFor } from '../../src/proxy/cache/store/contract.test-util.js';
 import { MemoryStore } from '../../src/proxy/cache/store/memory.js';
 import { RedisStore, type RedisStoreOptions } from '../../src/proxy/cache/store/redis.js';
 import { TieredStore } from '../../src/proxy/cache/store/tiered.js';
+import { freePort } from '../integration/control-util.js';
+import { OwnRedis } from './own-redis.js';
 
 const RUN = `keel:test:${process.pid}-${Date.now().toString(36)}:`;
 /** Budget per operation, and what a loaded 2-core CI box may add to it before we call it late. */
@@ -24,17 +23,6 @@ async function openRedis(opts: RedisStoreOptions = {}): Promise<RedisStore> {
   const store = new RedisStore({ redis: { host: '127.0.0.1', port: 6379 }, timeoutMs: 200, ...opts });
   await waitFor(async () => store.health().status === 'ready', 5000, 'redis ready');
   return store;
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  srv.listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const addr = srv.address();
-  assert.ok(addr && typeof addr === 'object');
-  srv.close();
-  await once(srv, 'close');
-  return addr.port;
 }
 
 /** Resolves within the budget and never rejects: the contract of every store call here. */
@@ -127,21 +115,10 @@ describe('RedisStore when Redis is unreachable', () => {
 });
 
 describe('RedisStore when Redis is stopped and restarted during traffic', () => {
-  let child: ChildProcess | undefined;
-  after(() => {
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-
-  const startRedis = async (port: number): Promise<ChildProcess> => {
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-    const c = spawn('redis-server', [...args, '--daemonize', 'no'], { stdio: 'ignore' });
-    await once(c, 'spawn');
-    return c;
-  };
-
   it('never rejects, misses during the outage, and works again after the restart', async () => {
     const port = await freePort();
-    child = await startRedis(port);
+    const redis = new OwnRedis(port);
+    await redis.start();
     const store = new RedisStore({
       redis: { host: '127.0.0.1', port },
       timeoutMs: TIMEOUT_MS,
@@ -159,25 +136,19 @@ describe('RedisStore when Redis is stopped and restarted during traffic', () => 
       for (let n = 0; n < 20; n++) assert.equal(await step(), true, 'before the outage');
       assert.equal(store.health().failures, 0);
 
-      const c = child;
-      c.kill('SIGTERM');
-      await once(c, 'exit');
+      await redis.stop();
       for (let n = 0; n < 20; n++) assert.equal(await step(), false, 'a miss during the outage');
       const during = store.health();
       assert.equal(during.degraded, true);
       assert.ok(during.failures >= 40, `failures ${during.failures}`);
 
-      child = await startRedis(port);
+      await redis.start();
       await waitFor(step, 10_000, 'set/get to work again after the restart');
       for (let n = 0; n < 20; n++) assert.equal(await step(), true, 'after the restart');
       assert.equal(store.health().degraded, false);
     } finally {
       await store.close();
-      const c = child;
-      if (c && c.exitCode === null && c.signalCode === null) {
-        c.kill('SIGTERM');
-        await once(c, 'exit');
-      }
+      await redis.stop();
     }
   });
 });
