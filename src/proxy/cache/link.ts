@@ -20,12 +20,15 @@ import {
 } from './job.js';
 import { baseKeyOfUrl, type KeyRules, primaryKey, variantKey } from './keys.js';
 import { fieldsOf, Prepared, type ServeRules, storablePairs } from './prepared.js';
+import { downstreamFields, pairsAfter304, withValidators } from './rewrite.js';
 import {
   ageHeaderValue,
   appendCacheStatus,
+  type CacheControl,
   type CacheStatus,
   cacheStatusValue,
   canServeStaleOnError,
+  clientConditionalMatches,
   decideLookup,
   type Fields,
   invalidationTargets,
@@ -37,6 +40,7 @@ import {
   staleForbidden,
   storeRefusal,
   updateStoredHeaders,
+  varyFields,
 } from './semantics/index.js';
 import type { StoredEntry } from './store/index.js';
 
@@ -75,6 +79,8 @@ export class CacheLink extends Link {
   /** Prepared views of stored entries, per route (the browser policy differs by route). */
   readonly #prepared = new WeakMap<StoredEntry, Prepared>();
   readonly #done = (ex: Exchange, job: CacheJob, ok: boolean): void => this.#captured(ex, job, ok);
+  /** The browser policy as the bytes downstreamFields adds. */
+  readonly #browser: { readonly value: Buffer; readonly override: boolean } | null;
 
   constructor(route: string, edge: EdgeCache, config: RouteCacheConfig, serve: ServeRules) {
     super();
@@ -83,6 +89,9 @@ export class CacheLink extends Link {
     this.config = config;
     this.keyRules = config.key;
     this.serve = serve;
+    const b = serve.browser;
+    this.#browser =
+      b === null ? null : { value: Buffer.from(b.cacheControl, 'latin1'), override: b.override };
   }
 
   dispatch(ex: Exchange): void {
@@ -243,7 +252,7 @@ export class CacheLink extends Link {
         this.#lead(key, job);
       }
     }
-    if (mode === REVALIDATE) ex.upHeaders = withValidators(ex.upHeaders, job.stored!);
+    if (mode === REVALIDATE) ex.upHeaders = withValidators(ex.upHeaders, job.stored!.headers);
     this.next.dispatch(ex);
   }
 
@@ -290,12 +299,13 @@ export class CacheLink extends Link {
 
   override head(ex: Exchange, t: ForwardTry, status: number, raw: Buffer[]): boolean {
     const job = ex.cacheJob;
-    if (job === null) return this.up.head(ex, t, status, this.#downstream(raw, { fwd: 'method' }));
+    if (job === null)
+      return this.up.head(ex, t, status, downstreamFields(raw, { fwd: 'method' }, this.#browser));
     const now = ex.gw.clock.now();
     if (job.mode === PASS) {
       if (job.key === '') this.#invalidateAfter(ex, status, raw);
       const fwd = job.key === '' ? 'method' : job.fwd;
-      return this.up.head(ex, t, status, this.#downstream(raw, { fwd, fwdStatus: status }));
+      return this.up.head(ex, t, status, downstreamFields(raw, { fwd, fwdStatus: status }, this.#browser));
     }
     const stored = job.stored;
     if (stored !== null && status === 304) {
@@ -320,6 +330,21 @@ export class CacheLink extends Link {
     return this.#fresh(ex, job, t, status, raw, now);
   }
 
+  /** The longest stale window (RFC 5861) the response or the route allows, ms. */
+  #staleWindowMs(cc: CacheControl): number {
+    return Math.max(
+      (cc.staleWhileRevalidate ?? 0) * 1000,
+      (cc.staleIfError ?? 0) * 1000,
+      this.config.stale_while_revalidate,
+      this.config.stale_if_error,
+    );
+  }
+
+  /** How long a stored response is kept: its freshness, its stale windows, then time to revalidate it. */
+  #keepMs(p: Prepared, now: number): number {
+    return Math.max(0, p.freshUntil - now) + this.#staleWindowMs(p.cc) + KEEP_FOR_REVALIDATION_MS;
+  }
+
   /** A new response for a MISS, REVALIDATE or REFRESH job: store it if allowed, and relay it. */
   #fresh(ex: Exchange, job: CacheJob, t: ForwardTry, status: number, raw: Buffer[], now: number): boolean {
     const pairs = storablePairs(raw);
@@ -332,17 +357,9 @@ export class CacheLink extends Link {
         { status, headers: pairs, body: EMPTY, storedAt: now, requestTime: t.started, responseTime: now },
         this.serve,
       );
-      const stale = Math.max(
-        (cc.staleWhileRevalidate ?? 0) * 1000,
-        (cc.staleIfError ?? 0) * 1000,
-        this.config.stale_while_revalidate,
-        this.config.stale_if_error,
-      );
-      const freshMs = probe.freshUntil - now;
       // Worth keeping only if it can be served, or revalidated with a validator.
-      if (freshMs > 0 || probe.etag !== undefined || probe.lastModified !== undefined || stale > 0) {
-        keepMs = Math.max(0, freshMs) + stale + KEEP_FOR_REVALIDATION_MS;
-      }
+      const usable = probe.freshUntil > now || probe.etag !== undefined || probe.lastModified !== undefined;
+      if (usable || this.#staleWindowMs(cc) > 0) keepMs = this.#keepMs(probe, now);
     } else if (job.stored !== null && (cc.noStore || refusal === 'no-store' || refusal === 'private')) {
       // The origin no longer lets this be stored: the old copy must not be served either.
       this.edge.invalidate(job.storeKey || job.key);
@@ -372,7 +389,7 @@ export class CacheLink extends Link {
     }
     if (job.mode === REVALIDATE) this.#revalidated(ex, isErrorStatus(status) ? 'failed' : 'modified', false);
     const member: CacheStatus = { fwd: job.fwd, fwdStatus: status, stored: storing };
-    const committed = this.up.head(ex, t, status, this.#downstream(raw, member));
+    const committed = this.up.head(ex, t, status, downstreamFields(raw, member, this.#browser));
     if (committed && storing) {
       job.relay = true;
       ex.capture = job;
@@ -394,7 +411,7 @@ export class CacheLink extends Link {
     const merged = updateStoredHeaders(old.headers, fieldsOf(pairs304));
     const entry: StoredEntry = {
       status: old.status,
-      headers: pairsOf(old.entry.headers, merged),
+      headers: pairsAfter304(old.entry.headers, merged),
       body: old.entry.body,
       storedAt: now,
       requestTime: t.started,
@@ -403,18 +420,7 @@ export class CacheLink extends Link {
     if (old.entry.varyKey !== undefined) entry.varyKey = old.entry.varyKey;
     if (old.entry.meta !== undefined) entry.meta = old.entry.meta;
     const p = this.prepared(entry);
-    const cc = p.cc;
-    const stale = Math.max(
-      (cc.staleWhileRevalidate ?? 0) * 1000,
-      (cc.staleIfError ?? 0) * 1000,
-      this.config.stale_while_revalidate,
-      this.config.stale_if_error,
-    );
-    this.edge.store(
-      job.storeKey || job.key,
-      entry,
-      Math.max(0, p.freshUntil - now) + stale + KEEP_FOR_REVALIDATION_MS,
-    );
+    this.edge.store(job.storeKey || job.key, entry, this.#keepMs(p, now));
     const background = job.mode === REFRESH;
     this.#revalidated(ex, 'not_modified', background);
     this.#endFill(job);
@@ -517,9 +523,8 @@ export class CacheLink extends Link {
 
   /** Stores an entry under its key; a response that Varies goes under a variant with an index. */
   #put(ex: Exchange, job: CacheJob, entry: StoredEntry): void {
-    const fields = fieldsOf(entry.headers);
-    const vary = fields.vary;
-    const names = vary === undefined ? [] : varyNames(typeof vary === 'string' ? vary : vary.join(','));
+    const names = varyFields({ status: entry.status, headers: fieldsOf(entry.headers) });
+    if (names === '*') return; // storeRefusal refuses Vary: * before a capture starts
     if (names.length === 0) {
       this.edge.store(job.key, entry, job.keepMs);
       return;
@@ -576,7 +581,9 @@ export class CacheLink extends Link {
     const res = ex.res;
     if (res.headersSent || res.destroyed) return;
     const notModified =
-      (job.hints & HAS_CONDITIONAL) !== 0 && p.status === 200 && clientValidatorsMatch(job.fields, p);
+      (job.hints & HAS_CONDITIONAL) !== 0 &&
+      p.status === 200 &&
+      clientConditionalMatches(job.fields, p.headers);
     const h = (notModified ? p.outNotModified : p.out).slice();
     h.push('age', ageHeaderValue(p.ageAt(now)));
     h.push('cache-status', appendCacheStatus(p.innerStatus, cacheStatusValue(member)));
@@ -619,7 +626,7 @@ export class CacheLink extends Link {
     rex.route = ex.route;
     rex.target = ex.target;
     rex.clientTarget = ex.clientTarget;
-    rex.upHeaders = withValidators(ex.upHeaders, p);
+    rex.upHeaders = withValidators(ex.upHeaders, p.headers);
     const rjob = new CacheJob(REFRESH, job.key, job.hints, job.fields, this.#done);
     rjob.stored = p;
     rjob.storeKey = job.storeKey;
@@ -662,31 +669,6 @@ export class CacheLink extends Link {
     }
   }
 
-  /** Response fields for the client: CDN-Cache-Control removed (RFC 9213), Cache-Status added, browser policy. */
-  #downstream(raw: Buffer[], member: CacheStatus): Buffer[] {
-    const out: Buffer[] = [];
-    let status: string | undefined;
-    let hasCc = false;
-    const b = this.serve.browser;
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-      const name = raw[i]!;
-      if (name.length === 17 && name.toString('latin1').toLowerCase() === 'cdn-cache-control') continue;
-      if (name.length === 12 && name.toString('latin1').toLowerCase() === 'cache-status') {
-        const v = raw[i + 1]!.toString('latin1');
-        status = status === undefined ? v : `${status}, ${v}`;
-        continue;
-      }
-      if (name.length === 13 && name.toString('latin1').toLowerCase() === 'cache-control') {
-        hasCc = true;
-        if (b?.override) continue;
-      }
-      out.push(name, raw[i + 1]!);
-    }
-    if (b !== null && (b.override || !hasCc)) out.push(CACHE_CONTROL, Buffer.from(b.cacheControl, 'latin1'));
-    out.push(CACHE_STATUS, Buffer.from(appendCacheStatus(status, cacheStatusValue(member)), 'latin1'));
-    return out;
-  }
-
   /** The prepared view of an entry for this route (computed once per entry). */
   prepared(entry: StoredEntry): Prepared {
     let p = this.#prepared.get(entry);
@@ -699,86 +681,3 @@ export class CacheLink extends Link {
 }
 
 const EMPTY = Buffer.alloc(0);
-const CACHE_CONTROL = Buffer.from('cache-control');
-const CACHE_STATUS = Buffer.from('cache-status');
-
-function varyNames(v: string): string[] {
-  const names = new Set<string>();
-  for (const part of v.split(',')) {
-    const n = part.trim().toLowerCase();
-    if (n.length > 0) names.add(n);
-  }
-  return [...names].sort();
-}
-
-/** Stored pairs after a 304 (§3.2): order kept, replaced fields take the 304's lines. */
-function pairsOf(old: ReadonlyArray<[string, string]>, merged: Fields): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  const seen = new Set<string>();
-  for (const [name, value] of old) {
-    const lk = name.toLowerCase();
-    if (lk === 'age') continue;
-    const v = merged[lk];
-    if (v === undefined) continue;
-    if (seen.has(lk)) continue;
-    const lines = typeof v === 'string' ? [v] : typeof v === 'number' ? [String(v)] : v;
-    // Unchanged fields keep their original lines (repeats included).
-    const orig = old.filter(([n]) => n.toLowerCase() === lk).map(([, x]) => x);
-    if (orig.length === lines.length && orig.every((x, i) => x === lines[i])) {
-      out.push([name, value]);
-      if (orig.length === 1) seen.add(lk);
-      continue;
-    }
-    seen.add(lk);
-    for (const line of lines) out.push([name, line]);
-  }
-  for (const [k, v] of Object.entries(merged)) {
-    if (seen.has(k) || v === undefined || old.some(([n]) => n.toLowerCase() === k)) continue;
-    const lines = typeof v === 'string' ? [v] : typeof v === 'number' ? [String(v)] : v;
-    for (const line of lines) out.push([k, line]);
-  }
-  return out;
-}
-
-/**
- * The validators Keel sends (RFC 9111 §4.3.1), replacing the client's own: the answer must be
- * about the stored response. Prepended, so a traceparent slot stays last (trace/links.ts).
- */
-function withValidators(up: readonly string[], p: Prepared): string[] {
-  const out: string[] = [];
-  if (p.etag !== undefined) out.push('if-none-match', p.etag);
-  const lm = p.headers['last-modified'];
-  if (lm !== undefined) out.push('if-modified-since', typeof lm === 'string' ? lm : lm[0]!);
-  for (let i = 0; i + 1 < up.length; i += 2) {
-    const n = up[i]!;
-    if (n.length === 13 || n.length === 17) {
-      const lk = n.toLowerCase();
-      if (lk === 'if-none-match' || lk === 'if-modified-since') continue;
-    }
-    out.push(n, up[i + 1]!);
-  }
-  return out;
-}
-
-/**
- * RFC 9110 §13.1.2 / §13.1.3 evaluated against a stored 200: If-None-Match (weak comparison,
- * "*" matches) takes precedence; If-Modified-Since applies only without it (§13.2.2).
- */
-function clientValidatorsMatch(fields: Fields, p: Prepared): boolean {
-  const inm = fields['if-none-match'];
-  if (inm !== undefined) {
-    if (p.etag === undefined) return false;
-    const list = (typeof inm === 'string' ? inm : Array.isArray(inm) ? inm.join(',') : String(inm)).split(
-      ',',
-    );
-    const mine = p.etag.replace(/^W\//, '');
-    return list.some((t) => {
-      const tag = t.trim();
-      return tag === '*' || tag.replace(/^W\//, '') === mine;
-    });
-  }
-  const ims = fields['if-modified-since'];
-  if (typeof ims !== 'string' || p.lastModified === undefined) return false;
-  const since = Date.parse(ims);
-  return Number.isFinite(since) && p.lastModified <= since;
-}

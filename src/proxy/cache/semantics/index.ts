@@ -40,5 +40,10 @@ export {
 } from './lookup.js';
 export { HEURISTICALLY_CACHEABLE, UNDERSTOOD } from './status-codes.js';
 export { isStorable, type StoreRefusal, storeRefusal } from './storable.js';
-export { notModifiedApplies, revalidationHeaders, updateStoredHeaders } from './validate.js';
+export {
+  clientConditionalMatches,
+  notModifiedApplies,
+  revalidationHeaders,
+  updateStoredHeaders,
+} from './validate.js';
 export { cacheKey, type KeyRules, normaliseField, secondaryKey, varyFields, varyMatches } from './vary.js';

@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, test } from 'node:test';
 import { appendCacheStatus, cacheStatusValue } from './cache-status.js';
 import { invalidationTargets } from './invalidate.js';
-import { notModifiedApplies, revalidationHeaders, updateStoredHeaders } from './validate.js';
+import {
+  clientConditionalMatches,
+  notModifiedApplies,
+  revalidationHeaders,
+  updateStoredHeaders,
+} from './validate.js';
 
 const LM = 'Sun, 06 Nov 1994 08:49:37 GMT';
 
@@ -82,4 +87,29 @@ describe('Cache-Status (RFC 9211) and Age', () => {
     assert.equal(appendCacheStatus('OriginCache; hit', 'keel; hit'), 'OriginCache; hit, keel; hit');
     assert.equal(appendCacheStatus(undefined, 'keel; hit'), 'keel; hit');
   });
+});
+
+test("a client's own conditionals against a stored 200 (RFC 9110 §13.1.2, §13.1.3, §13.2.2)", () => {
+  const stored = { etag: 'W/"a"', 'last-modified': 'Tue, 01 Jan 2026 00:00:00 GMT' };
+  assert.equal(clientConditionalMatches({ 'if-none-match': '"x", "a"' }, stored), true, 'weak comparison');
+  assert.equal(clientConditionalMatches({ 'if-none-match': '*' }, stored), true);
+  assert.equal(clientConditionalMatches({ 'if-none-match': '"b"' }, stored), false);
+  assert.equal(
+    clientConditionalMatches(
+      { 'if-none-match': '"b"', 'if-modified-since': 'Wed, 02 Jan 2026 00:00:00 GMT' },
+      stored,
+    ),
+    false,
+    'If-None-Match decides when present',
+  );
+  assert.equal(
+    clientConditionalMatches({ 'if-modified-since': 'Wed, 02 Jan 2026 00:00:00 GMT' }, stored),
+    true,
+  );
+  assert.equal(
+    clientConditionalMatches({ 'if-modified-since': 'Mon, 31 Dec 2025 00:00:00 GMT' }, stored),
+    false,
+  );
+  assert.equal(clientConditionalMatches({ 'if-modified-since': 'garbage' }, stored), false);
+  assert.equal(clientConditionalMatches({ 'if-none-match': '"a"' }, {}), false, 'nothing to compare with');
 });

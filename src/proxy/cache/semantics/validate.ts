@@ -1,4 +1,4 @@
-import { type Fields, fieldValue, firstValue } from './fields.js';
+import { type Fields, fieldValue, firstValue, parseHttpDate } from './fields.js';
 
 /**
  * §4.3.1: the conditional fields for revalidating a stored response: If-None-Match with its
@@ -77,4 +77,22 @@ export function updateStoredHeaders(stored: Fields, res304: Fields): Record<stri
     out[k] = v;
   }
   return out;
+}
+
+/**
+ * A client's own conditional request evaluated against a stored 200 (RFC 9110 §13.2.2): its
+ * If-None-Match (weak comparison, §13.1.2; "*" matches) decides when present; otherwise its
+ * If-Modified-Since matches when the stored Last-Modified is not later (§13.1.3). True means the
+ * cache may answer 304.
+ */
+export function clientConditionalMatches(req: Fields, stored: Fields): boolean {
+  const inm = fieldValue(req, 'if-none-match');
+  if (inm !== undefined) {
+    const mine = firstValue(stored, 'etag');
+    if (mine === undefined) return false;
+    return inm.split(',').some((t) => t.trim() === '*' || weakEqual(t, mine));
+  }
+  const since = parseHttpDate(firstValue(req, 'if-modified-since'));
+  const lm = parseHttpDate(firstValue(stored, 'last-modified'));
+  return since !== undefined && lm !== undefined && lm <= since;
 }

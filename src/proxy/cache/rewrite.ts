@@ -1,0 +1,78 @@
+import { withCacheControl } from './browser.js';
+import {
+  appendCacheStatus,
+  type CacheStatus,
+  cacheStatusValue,
+  type Fields,
+  revalidationHeaders,
+} from './semantics/index.js';
+
+/** The header rewrites the cache link makes: on the request upstream, in the store, on the answer. */
+
+/**
+ * The upstream request headers for a revalidation (RFC 9111 §4.3.1): the stored response's
+ * validators replace the client's own, as the answer must be about the stored response.
+ * Prepended, so a traceparent slot stays last (trace/links.ts).
+ */
+export function withValidators(up: readonly string[], stored: Fields): string[] {
+  const out: string[] = [];
+  for (const [name, value] of revalidationHeaders(stored)) out.push(name, value);
+  for (let i = 0; i + 1 < up.length; i += 2) {
+    const n = up[i]!;
+    if (n.length === 13 || n.length === 17) {
+      const lk = n.toLowerCase();
+      if (lk === 'if-none-match' || lk === 'if-modified-since') continue;
+    }
+    out.push(n, up[i + 1]!);
+  }
+  return out;
+}
+
+/**
+ * Stored header pairs after a 304 (RFC 9111 §3.2, §4.3.4): `merged` is updateStoredHeaders'
+ * record; each field keeps the place of its first stored line, new fields come last.
+ */
+export function pairsAfter304(old: ReadonlyArray<[string, string]>, merged: Fields): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const done = new Set<string>();
+  const emit = (name: string, key: string): void => {
+    if (done.has(key)) return;
+    done.add(key);
+    const v = merged[key];
+    if (v === undefined) return;
+    const lines = typeof v === 'string' ? [v] : typeof v === 'number' ? [String(v)] : v;
+    for (const line of lines) out.push([name, line]);
+  };
+  for (const [name] of old) emit(name, name.toLowerCase());
+  for (const key of Object.keys(merged)) emit(key, key);
+  return out;
+}
+
+const CACHE_STATUS = Buffer.from('cache-status');
+
+/**
+ * An upstream answer's fields for the client on a caching route: CDN-Cache-Control removed (it
+ * targets Keel, RFC 9213 §2.1), Keel's Cache-Status member appended after the upstream's (RFC 9211
+ * §2), and the route's browser policy applied.
+ */
+export function downstreamFields(
+  raw: Buffer[],
+  member: CacheStatus,
+  browser: { readonly value: Buffer; readonly override: boolean } | null,
+): Buffer[] {
+  let out: Buffer[] = [];
+  let status: string | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 17 && name.toString('latin1').toLowerCase() === 'cdn-cache-control') continue;
+    if (name.length === 12 && name.toString('latin1').toLowerCase() === 'cache-status') {
+      const v = raw[i + 1]!.toString('latin1');
+      status = status === undefined ? v : `${status}, ${v}`;
+      continue;
+    }
+    out.push(name, raw[i + 1]!);
+  }
+  if (browser !== null) out = withCacheControl(out, browser.value, browser.override);
+  out.push(CACHE_STATUS, Buffer.from(appendCacheStatus(status, cacheStatusValue(member)), 'latin1'));
+  return out;
+}
