@@ -8,9 +8,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  emptyRequestHead,
   type HeaderRules,
   newRequestId,
-  type RequestHead,
   scanRequestHeaders,
 } from '../../src/proxy/headers.js';
 import { responseHeaders } from '../../src/proxy/response-headers.js';
@@ -32,14 +32,7 @@ function checked(values: string[]): number {
   return bad;
 }
 
-const head = (): RequestHead => ({
-  host: '',
-  contentLength: -1,
-  chunked: false,
-  framing: '',
-  requestId: '',
-  upHeaders: [],
-});
+const head = emptyRequestHead;
 
 /** What wrk sends (bench/run.sh), and a browser's HTTP/1.1 request. */
 const wrk = ['Host', '127.0.0.1:18700'];

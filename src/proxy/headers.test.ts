@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  emptyRequestHead,
   type HeaderRules,
   newRequestId,
   type RequestHead,
@@ -15,14 +16,7 @@ const rules = (trusted: string[] = []): HeaderRules => ({
   via: '1.1 keel',
   requestIdHeader: 'x-request-id',
 });
-const head = (): RequestHead => ({
-  host: '',
-  contentLength: -1,
-  chunked: false,
-  framing: '',
-  requestId: '',
-  upHeaders: [],
-});
+const head = emptyRequestHead;
 function scan(
   raw: string[],
   peer = '203.0.113.9',

@@ -25,6 +25,11 @@ export interface RequestHead {
   upHeaders: string[];
 }
 
+/** A blank RequestHead for scanRequestHeaders to fill (upgrades and tests; the Exchange is one itself). */
+export function emptyRequestHead(): RequestHead {
+  return { host: '', contentLength: -1, chunked: false, framing: '', requestId: '', upHeaders: [] };
+}
+
 /** The request fields handled below by name; any other field is forwarded as it came. */
 const HANDLED = new NameFilter([
   'host',

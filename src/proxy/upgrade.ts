@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../core/clock.js';
 import type { ErrorCode } from '../core/errors.js';
-import { type RequestHead, scanRequestHeaders } from './headers.js';
+import { emptyRequestHead, scanRequestHeaders } from './headers.js';
 import type { KeelRequest } from './messages.js';
 import { pathOf } from './path.js';
 import { responseHeaders } from './response-headers.js';
@@ -31,14 +31,7 @@ export function handleUpgrade(
   socket: Duplex,
   head: Buffer,
 ): void {
-  const h: RequestHead = {
-    host: '',
-    contentLength: -1,
-    chunked: false,
-    framing: '',
-    requestId: '',
-    upHeaders: [],
-  };
+  const h = emptyRequestHead();
   scanRequestHeaders(req.rawHeaders, req.socket.remoteAddress ?? '', snap.rules, h);
   const target = req.url ?? '/';
   if (h.framing !== '') {

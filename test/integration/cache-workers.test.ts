@@ -7,9 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { WorkersResponse } from '../../src/admin/api-types.js';
 import { Origin } from './cache-util.js';
-import { freePort, get, getJson, spawnKeel, waitFor } from './control-util.js';
+import { freePort, get, spawnKeel, workersUp } from './control-util.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'keel-cache-workers-'));
 const cleanup: Array<() => Promise<void>> = [];
@@ -35,15 +34,7 @@ describe('cache purge with workers', () => {
       keel.child.kill('SIGKILL');
     });
     const admin = `http://127.0.0.1:${adminPort}`;
-    await waitFor(
-      'two workers',
-      async () => {
-        if (keel.child.exitCode !== null) throw new Error(`keel exited:\n${keel.output()}`);
-        const w = await getJson<WorkersResponse>(`${admin}/api/v1/workers`);
-        return w && w.workers.length === 2 && w.workers.every((x) => x.pools) ? w : undefined;
-      },
-      15_000,
-    );
+    await workersUp(admin, keel);
     const url = `http://127.0.0.1:${port}/page`;
     // A new connection per request: the cluster hands them to both workers in turn.
     const fill = async (hits: number): Promise<void> => {

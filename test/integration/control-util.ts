@@ -1,9 +1,11 @@
 /** Helpers for the control-plane integration tests (reload, shutdown, supervisor, demo). */
+
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import type { WorkersResponse } from '../../src/admin/api-types.js';
 import { type App, startApp } from '../../src/app.js';
 import { validateConfig } from '../../src/config/index.js';
 import { demoRawConfig } from '../../src/demo/config.js';
@@ -143,4 +145,20 @@ export async function startTokenAdminApp(token: string): Promise<{ app: App; bas
     logger: createLogger({ level: 'silent' }),
   });
   return { app, base: `http://127.0.0.1:${app.admin!.port}` };
+}
+
+/**
+ * Waits until the supervisor's admin API lists two running workers with their pools, failing
+ * at once (with its output) if the spawned keel exits; resolves with that listing.
+ */
+export function workersUp(admin: string, keel?: Spawned): Promise<WorkersResponse> {
+  return waitFor(
+    'two workers',
+    async () => {
+      if (keel && keel.child.exitCode !== null) throw new Error(`keel exited:\n${keel.output()}`);
+      const w = await getJson<WorkersResponse>(`${admin}/api/v1/workers`);
+      return w && w.workers.length === 2 && w.workers.every((x) => x.pools) ? w : undefined;
+    },
+    15_000,
+  );
 }

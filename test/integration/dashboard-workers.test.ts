@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { SeriesResponse, WorkersResponse } from '../../src/admin/api-types.js';
+import type { SeriesResponse } from '../../src/admin/api-types.js';
 import { DemoUpstream } from '../../src/demo/upstream.js';
-import { freePort, get, getJson, spawnKeel, waitFor } from './control-util.js';
+import { freePort, get, getJson, spawnKeel, waitFor, workersUp } from './control-util.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'keel-dashboard-workers-'));
 const upstream = new DemoUpstream({ name: 'a', port: 0 });
@@ -32,14 +32,7 @@ describe('series under the supervisor', () => {
     const keel = spawnKeel(['run', '-c', path, '--workers', '2']);
     const admin = `http://127.0.0.1:${adminPort}`;
     try {
-      await waitFor(
-        'two workers',
-        async () => {
-          const w = await getJson<WorkersResponse>(`${admin}/api/v1/workers`);
-          return w && w.workers.length === 2 && w.workers.every((x) => x.pools) ? true : undefined;
-        },
-        15_000,
-      );
+      await workersUp(admin);
       // New connections each time: cluster hands them round-robin, so both workers serve some.
       for (let i = 0; i < 20; i++) assert.equal((await get(`http://127.0.0.1:${port}/x`)).status, 200);
       const total = (r: SeriesResponse | undefined) =>

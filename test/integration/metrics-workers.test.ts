@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { WorkersResponse } from '../../src/admin/api-types.js';
-import { freePort, get, getJson, spawnKeel, waitFor } from './control-util.js';
+import { freePort, get, getJson, spawnKeel, waitFor, workersUp } from './control-util.js';
 import { parse, scrape, sum } from './metrics-util.js';
 import { upstreams } from './proxy-util.js';
 
@@ -48,15 +48,7 @@ describe('/metrics with workers', () => {
       keel.child.kill('SIGKILL');
     });
     const admin = `http://127.0.0.1:${adminPort}`;
-    const workers = await waitFor(
-      'two workers',
-      async () => {
-        if (keel.child.exitCode !== null) throw new Error(`keel exited:\n${keel.output()}`);
-        const w = await getJson<WorkersResponse>(`${admin}/api/v1/workers`);
-        return w && w.workers.length === 2 && w.workers.every((x) => x.pools) ? w : undefined;
-      },
-      15_000,
-    );
+    const workers = await workersUp(admin, keel);
 
     const N = 200;
     await sendN(`http://127.0.0.1:${port}/x`, N);

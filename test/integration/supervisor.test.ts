@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { PoolView, WorkersResponse } from '../../src/admin/api-types.js';
 import { DemoUpstream } from '../../src/demo/upstream.js';
-import { freePort, getJson, loadLoop, spawnKeel, waitFor } from './control-util.js';
+import { freePort, getJson, loadLoop, spawnKeel, waitFor, workersUp } from './control-util.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'keel-supervisor-'));
 const upstreams = [new DemoUpstream({ name: 'a', port: 0 }), new DemoUpstream({ name: 'b', port: 0 })];
@@ -31,14 +31,7 @@ describe('supervisor', () => {
     const keel = spawnKeel(['run', '-c', path, '--workers', '2']);
     const admin = `http://127.0.0.1:${adminPort}`;
     try {
-      const first = await waitFor(
-        'two workers',
-        async () => {
-          const w = await getJson<WorkersResponse>(`${admin}/api/v1/workers`);
-          return w && w.workers.length === 2 && w.workers.every((x) => x.pools) ? w : undefined;
-        },
-        15_000,
-      );
+      const first = await workersUp(admin);
       const loop = loadLoop(`http://127.0.0.1:${port}/x`, { concurrency: 4 });
       await waitFor('load', () => (loop.outcomes.length >= 20 ? true : undefined));
       const victim = first.workers[0]!;
