@@ -1,6 +1,6 @@
 import type { Exchange } from '../exchange.js';
 import type { Prepared } from './prepared.js';
-import type { Fields } from './semantics/index.js';
+import type { CacheStatus, Fields } from './semantics/index.js';
 
 /**
  * Where the forward link sends a committed try's body besides (or instead of) the client: the
@@ -73,6 +73,14 @@ export class CacheJob implements BodyCapture {
   size = 0;
   maxBytes = 0;
   over = false;
+  /**
+   * The client whose own validators matched the response being stored: it is answered 304 (from
+   * `view`, marked `member`) once the body is in — or at once if the body proves too large to
+   * store — so its leaving cannot cut the fill (link.ts #conditionMet).
+   */
+  waiting: Exchange | null = null;
+  view: Prepared | null = null;
+  member: CacheStatus | null = null;
   /** Told when the capture ends (the link, which stores the entry). */
   readonly done: (ex: Exchange, job: CacheJob, ok: boolean) => void;
 
@@ -97,6 +105,7 @@ export class CacheJob implements BodyCapture {
       // Larger than the route allows (issue 4 "Limits: object size"): stream on, store nothing.
       this.over = true;
       this.chunks = [];
+      if (this.waiting !== null) this.done(this.waiting, this, false);
       return;
     }
     this.chunks.push(chunk);

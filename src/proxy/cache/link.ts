@@ -20,7 +20,7 @@ import {
 } from './job.js';
 import { baseKeyOfUrl, type KeyRules, primaryKey, variantKey } from './keys.js';
 import { fieldsOf, Prepared, type ServeRules, storablePairs } from './prepared.js';
-import { downstreamFields, pairsAfter304, withValidators } from './rewrite.js';
+import { downstreamFields, pairsAfter304, withoutValidators, withValidators } from './rewrite.js';
 import {
   ageHeaderValue,
   appendCacheStatus,
@@ -253,6 +253,7 @@ export class CacheLink extends Link {
       }
     }
     if (mode === REVALIDATE) ex.upHeaders = withValidators(ex.upHeaders, job.stored!.headers);
+    else if ((job.hints & HAS_CONDITIONAL) !== 0) ex.upHeaders = withoutValidators(ex.upHeaders);
     this.next.dispatch(ex);
   }
 
@@ -352,8 +353,9 @@ export class CacheLink extends Link {
     const cc = responseDirectives(fields);
     const refusal = storeRefusal({ method: 'GET', headers: job.fields }, { status, headers: fields }, cc);
     let keepMs = 0;
+    let probe: Prepared | null = null;
     if (refusal === null && fields['set-cookie'] === undefined) {
-      const probe = new Prepared(
+      probe = new Prepared(
         { status, headers: pairs, body: EMPTY, storedAt: now, requestTime: t.started, responseTime: now },
         this.serve,
       );
@@ -389,6 +391,19 @@ export class CacheLink extends Link {
     }
     if (job.mode === REVALIDATE) this.#revalidated(ex, isErrorStatus(status) ? 'failed' : 'modified', false);
     const member: CacheStatus = { fwd: job.fwd, fwdStatus: status, stored: storing };
+    if (
+      status === 200 &&
+      (job.hints & HAS_CONDITIONAL) !== 0 &&
+      clientConditionalMatches(job.fields, fields)
+    ) {
+      const view =
+        probe ??
+        new Prepared(
+          { status, headers: pairs, body: EMPTY, storedAt: now, requestTime: t.started, responseTime: now },
+          this.serve,
+        );
+      return this.#conditionMet(ex, job, view, storing, member);
+    }
     const committed = this.up.head(ex, t, status, downstreamFields(raw, member, this.#browser));
     if (committed && storing) {
       job.relay = true;
@@ -397,6 +412,28 @@ export class CacheLink extends Link {
       this.#endFill(job);
     }
     return committed;
+  }
+
+  /**
+   * The client's own validators match the origin's new 200 (RFC 9111 §4.3.2: a cache answers a
+   * client's conditional itself; #forward did not pass them on, see withoutValidators): the client
+   * gets a 304. A response being stored is read to its end first, so that the client's 304 —
+   * which ends its exchange — cannot cut the fill; one that is not stored is cut at once.
+   */
+  #conditionMet(ex: Exchange, job: CacheJob, view: Prepared, storing: boolean, member: CacheStatus): boolean {
+    job.relay = false;
+    ex.capture = job;
+    if (storing) {
+      job.waiting = ex;
+      job.view = view;
+      job.member = member;
+      return true;
+    }
+    job.maxBytes = 0;
+    job.keepMs = 0;
+    this.#endFill(job);
+    this.#answer(ex, job, view, ex.gw.clock.now(), forwardedOutcome(job), member);
+    return true;
   }
 
   /** RFC 9111 §4.3.4: a 304 freshens the stored response; the client gets the stored one. */
@@ -518,6 +555,15 @@ export class CacheLink extends Link {
       this.#put(ex, job, entry);
     }
     this.#endFill(job);
+    const waiting = job.waiting;
+    if (waiting !== null) {
+      // #conditionMet deferred this client's 304 until now. A body that proved too large is
+      // still the origin's answer; one cut off is not, and the client gets the upstream error.
+      job.waiting = null;
+      if (ok || job.over)
+        this.#answer(waiting, job, job.view!, waiting.gw.clock.now(), forwardedOutcome(job), job.member!);
+      else if (waiting.state === OPEN) answerError(waiting, 'KEEL_ERR_UPSTREAM_RESET');
+    }
     if (job.mode === REFRESH) this.#finishDetached(ex, job);
   }
 
@@ -681,3 +727,8 @@ export class CacheLink extends Link {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** The access-log outcome of a request the cache forwarded for itself (#forward). */
+function forwardedOutcome(job: CacheJob): CacheOutcome {
+  return job.mode === MISS ? 'miss' : 'expired';
+}

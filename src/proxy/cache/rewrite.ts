@@ -17,6 +17,16 @@ import {
 export function withValidators(up: readonly string[], stored: Fields): string[] {
   const out: string[] = [];
   for (const [name, value] of revalidationHeaders(stored)) out.push(name, value);
+  return withoutValidators(up, out);
+}
+
+/**
+ * The upstream request headers for a miss that carries the client's own validators: they are
+ * dropped, so the origin sends the whole response and it can be stored; the link then answers
+ * the client's condition itself (RFC 9111 §4.3.2), as nginx's proxy_cache does. Without this,
+ * every browser revalidation of a cold key would relay a 304 and fill nothing.
+ */
+export function withoutValidators(up: readonly string[], out: string[] = []): string[] {
   for (let i = 0; i + 1 < up.length; i += 2) {
     const n = up[i]!;
     if (n.length === 13 || n.length === 17) {
