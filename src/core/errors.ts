@@ -19,7 +19,7 @@ export const ERROR_CODES = {
   KEEL_ERR_BAD_REQUEST: {
     status: 400,
     meaning: 'The request could not be parsed as HTTP/1.1.',
-    fix: 'Fix the client; the request line or a header is malformed.',
+    fix: 'Fix the client; the request line or a header is malformed, or Host is missing or repeated.',
   },
   KEEL_ERR_REQUEST_SMUGGLING: {
     status: 400,

@@ -1,6 +1,6 @@
 import type { GatewayContext } from './context.js';
 import { Exchange } from './exchange.js';
-import { scanRequestHeaders } from './headers.js';
+import { hostMissing, scanRequestHeaders } from './headers.js';
 import type { LiveList } from './live-list.js';
 import { type KeelRequest, type KeelResponse, onResponseClose } from './messages.js';
 import { pathOf, removeDotSegments, splitAbsoluteForm, stripPrefix } from './path.js';
@@ -35,8 +35,8 @@ export function handleRequest(
 
 function route(ex: Exchange, snap: Snapshot, req: KeelRequest): void {
   scanRequestHeaders(req.rawHeaders, req.socket.remoteAddress ?? '', snap.rules, ex);
-  if (ex.framing !== '') {
-    answerError(ex, ex.framing, true);
+  if (ex.framing !== '' || hostMissing(ex.host, req)) {
+    answerError(ex, ex.framing || 'KEEL_ERR_BAD_REQUEST', true);
     return;
   }
   let target = req.url ?? '/';

@@ -233,3 +233,14 @@ export function newRequestId(): string {
     x[r >>> 20]!, x[(r >>> 16) & 15]!, x[(r >>> 12) & 15]!, x[(r >>> 8) & 15]!, x[(r >>> 4) & 15]!, x[r & 15]!,
   );
 }
+
+/**
+ * RFC 9112 §3.2: an HTTP/1.1 request without a Host field gets a 400. node:http's own check
+ * (requireHostHeader) is off so that the answer is Keel's JSON one with its error code.
+ */
+export function hostMissing(
+  host: string,
+  req: { readonly httpVersionMajor: number; readonly httpVersionMinor: number },
+): boolean {
+  return host === '' && req.httpVersionMajor === 1 && req.httpVersionMinor >= 1;
+}

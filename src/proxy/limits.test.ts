@@ -58,6 +58,11 @@ describe('limits and request smuggling on a running gateway', () => {
     upstream.close();
   });
 
+  it('passes an HTTP/1.0 request without Host (RFC 9112 §3.2 asks Host of HTTP/1.1 only)', async () => {
+    const reply = await raw(port, 'GET / HTTP/1.0\r\n\r\n');
+    assert.equal(statusOf(reply), 200, reply);
+  });
+
   it('passes a sound request', async () => {
     const reply = await raw(
       port,
@@ -86,6 +91,18 @@ describe('limits and request smuggling on a running gateway', () => {
       'KEEL_ERR_REQUEST_SMUGGLING',
     ],
     ['two Host lines', 'GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n', 400, 'KEEL_ERR_BAD_REQUEST'],
+    [
+      'an HTTP/1.1 request without Host',
+      'GET / HTTP/1.1\r\nAccept: */*\r\n\r\n',
+      400,
+      'KEEL_ERR_BAD_REQUEST',
+    ],
+    [
+      'an upgrade without Host',
+      'GET / HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n',
+      400,
+      'KEEL_ERR_BAD_REQUEST',
+    ],
     ['URL too long', `GET /${'x'.repeat(150)} HTTP/1.1\r\nHost: a\r\n\r\n`, 414, 'KEEL_ERR_URL_TOO_LONG'],
     [
       'headers too large',

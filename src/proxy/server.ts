@@ -31,7 +31,7 @@ export class Listener {
       maxHeaderSize: config.limits.max_header_bytes,
       headersTimeout,
       requestTimeout: 0,
-      requireHostHeader: true,
+      requireHostHeader: false, // checked by Keel, for its own error answer (headers.ts hostMissing)
       // node checks headersTimeout on this interval (default 30 s): keep it a fraction of it.
       connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4))),
     });

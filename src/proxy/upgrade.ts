@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../core/clock.js';
 import type { ErrorCode } from '../core/errors.js';
-import { emptyRequestHead, scanRequestHeaders } from './headers.js';
+import { emptyRequestHead, hostMissing, scanRequestHeaders } from './headers.js';
 import type { KeelRequest } from './messages.js';
 import { pathOf } from './path.js';
 import { responseHeaders } from './response-headers.js';
@@ -34,8 +34,8 @@ export function handleUpgrade(
   const h = emptyRequestHead();
   scanRequestHeaders(req.rawHeaders, req.socket.remoteAddress ?? '', snap.rules, h);
   const target = req.url ?? '/';
-  if (h.framing !== '') {
-    refuse(socket, h.framing);
+  if (h.framing !== '' || hostMissing(h.host, req)) {
+    refuse(socket, h.framing || 'KEEL_ERR_BAD_REQUEST');
     return;
   }
   if (target.length > snap.config.limits.max_url_length) {
