@@ -2,7 +2,8 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../core/clock.js';
-import type { ErrorCode } from '../core/errors.js';
+import { ERROR_CODES, type ErrorCode } from '../core/errors.js';
+import type { ProxyEvents } from './context.js';
 import { emptyRequestHead, hostMissing, scanRequestHeaders } from './headers.js';
 import type { KeelRequest } from './messages.js';
 import { pathOf } from './path.js';
@@ -16,6 +17,50 @@ export interface UpgradeContext {
   readonly clock: Clock;
   /** Open tunnels, destroyed when the gateway drains or closes. */
   readonly tunnels: Set<Duplex>;
+  readonly events: ProxyEvents;
+}
+
+/** What request.done says of an upgrade, filled in as the handshake goes. */
+interface UpgradeRecord {
+  readonly requestId: string;
+  readonly method: string;
+  readonly path: string;
+  readonly startedAt: number;
+  route: string;
+  pool: string;
+  host: string;
+  tries: number;
+}
+
+/**
+ * One request.done per upgrade, when its handshake settles: the 101 (its duration is the
+ * handshake's, not the tunnel's, so latency metrics and SLOs stay about request latency — the
+ * tunnel's lifetime is not a response time), a relayed refusal, or Keel's own error answer.
+ */
+function upgradeDone(ctx: UpgradeContext, rec: UpgradeRecord, status: number, errorCode: string): void {
+  const ch = ctx.events.requestDone;
+  if (!ch.active) return;
+  const now = ctx.clock.now();
+  ch.publish({
+    requestId: rec.requestId,
+    route: rec.route,
+    pool: rec.pool,
+    method: rec.method,
+    path: rec.path,
+    status,
+    durationMs: now - rec.startedAt,
+    tries: rec.tries,
+    host: rec.host,
+    errorCode,
+    cache: '',
+    shed: false,
+    traceId: '',
+    spanId: '',
+    parentSpanId: '',
+    traceFlags: 0,
+    startedAt: rec.startedAt,
+    at: now,
+  });
 }
 
 /**
@@ -34,30 +79,48 @@ export function handleUpgrade(
   const h = emptyRequestHead();
   scanRequestHeaders(req.rawHeaders, req.socket.remoteAddress ?? '', snap.rules, h);
   const target = req.url ?? '/';
+  const method = req.method ?? 'GET';
+  const rec: UpgradeRecord = {
+    requestId: h.requestId,
+    method,
+    path: pathOf(target),
+    startedAt: ctx.clock.now(),
+    route: '',
+    pool: '',
+    host: '',
+    tries: 0,
+  };
+  const refuseWith = (code: ErrorCode, extra = ''): void => {
+    refuse(socket, code, extra);
+    upgradeDone(ctx, rec, ERROR_CODES[code].status, code);
+  };
   if (h.framing !== '' || hostMissing(h.host, req)) {
-    refuse(socket, h.framing || 'KEEL_ERR_BAD_REQUEST');
+    refuseWith(h.framing || 'KEEL_ERR_BAD_REQUEST');
     return;
   }
   if (target.length > snap.config.limits.max_url_length) {
-    refuse(socket, 'KEEL_ERR_URL_TOO_LONG');
+    refuseWith('KEEL_ERR_URL_TOO_LONG');
     return;
   }
-  const route = snap.router.match(h.host, pathOf(target), req.method ?? 'GET');
+  const route = snap.router.match(h.host, rec.path, method);
   if (route === undefined) {
-    refuse(socket, 'KEEL_ERR_ROUTE_NOT_FOUND');
+    refuseWith('KEEL_ERR_ROUTE_NOT_FOUND');
     return;
   }
   const pool = route.pool;
+  rec.route = route.name;
+  rec.pool = pool.name;
   const host = pool.pick({ key: undefined, exclude: undefined });
   if (host === undefined) {
-    refuse(socket, 'KEEL_ERR_NO_HEALTHY_HOST');
+    refuseWith('KEEL_ERR_NO_HEALTHY_HOST');
     return;
   }
   if (!pool.tryStart(host)) {
-    refuse(socket, 'KEEL_ERR_BREAKER_OPEN', 'retry-after: 1\r\n');
+    refuseWith('KEEL_ERR_BREAKER_OPEN', 'retry-after: 1\r\n');
     return;
   }
-  const t = new UpgradeTry(snap, ctx, pool, host, socket, head, h.requestId);
+  rec.tries = 1;
+  const t = new UpgradeTry(snap, ctx, pool, host, socket, head, h.requestId, rec);
   socket.once('close', () => t.clientGone());
   socket.on('error', () => socket.destroy());
   let upgrade = 'websocket';
@@ -68,7 +131,7 @@ export function handleUpgrade(
       {
         origin: host.origin,
         path: target,
-        method: req.method ?? 'GET',
+        method,
         headers: h.upHeaders,
         upgrade,
         body: null,
@@ -88,6 +151,7 @@ class UpgradeTry implements Dispatcher.DispatchHandler {
   readonly #started: number;
   #ended = false;
   #wrote = false;
+  #published = false;
   #status = 0;
   #abort: ((err?: Error) => void) | null = null;
 
@@ -99,6 +163,7 @@ class UpgradeTry implements Dispatcher.DispatchHandler {
     readonly socket: Duplex,
     readonly head: Buffer,
     readonly requestId: string,
+    readonly rec: UpgradeRecord,
   ) {
     this.#started = ctx.clock.now();
   }
@@ -117,8 +182,10 @@ class UpgradeTry implements Dispatcher.DispatchHandler {
     const client = this.socket;
     if (client.destroyed) {
       up.destroy();
+      this.#done(0, '');
       return;
     }
+    this.#done(status, '');
     // A 101 keeps its Upgrade/Connection fields: they are the handshake (RFC 9110 §15.2.2).
     let text = `HTTP/1.1 ${status} Switching Protocols\r\n`;
     const r = (raw ?? []) as Array<Buffer | string>;
@@ -161,13 +228,33 @@ class UpgradeTry implements Dispatcher.DispatchHandler {
   onComplete(): void {
     this.#end({ kind: 'response', status: this.#status, latencyMs: this.ctx.clock.now() - this.#started });
     this.socket.end();
+    this.#done(this.#status, '');
   }
 
   onError(err: Error): void {
-    const kind = this.socket.destroyed ? 'aborted' : classifyError(err, null);
+    const gone = this.socket.destroyed;
+    const kind = gone ? 'aborted' : classifyError(err, null);
     this.#end({ kind: 'error', error: kind, latencyMs: this.ctx.clock.now() - this.#started });
-    if (this.#wrote || this.socket.destroyed) this.socket.destroy();
-    else refuse(this.socket, codeFor(kind));
+    if (gone) {
+      this.#done(this.#wrote ? this.#status : 0, ''); // the client left
+      return;
+    }
+    const code = codeFor(kind);
+    if (this.#wrote) {
+      // The refusal's head went out and its body was cut: closing is all that is left to say.
+      this.socket.destroy();
+      this.#done(this.#status, code);
+      return;
+    }
+    refuse(this.socket, code);
+    this.#done(ERROR_CODES[code].status, code);
+  }
+
+  #done(status: number, errorCode: string): void {
+    if (this.#published) return;
+    this.#published = true;
+    this.rec.host = this.host.name;
+    upgradeDone(this.ctx, this.rec, status, errorCode);
   }
 
   #end(outcome: Parameters<UpstreamPool['tryEnd']>[1]): void {

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { pool, type Running, startGateway, Upstream } from './proxy-util.js';
+import { pool, type Running, startGateway, Upstream, waitFor } from './proxy-util.js';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11'; // RFC 6455 §1.3
 
@@ -82,5 +82,51 @@ describe('Upgrade pass-through (WebSocket handshake, then raw bytes both ways)',
     assert.match(head, /^HTTP\/1\.1 403 /);
     assert.match(head, /connection: close/i);
     if (!socket.destroyed) await once(socket, 'close');
+  });
+
+  it('publishes one request.done per upgrade when its handshake settles (access log, RED metrics)', async () => {
+    const done = () => g.events('request.done').filter((e) => e.path === '/log' || e.path === '/refuse');
+    const before = done().length;
+    const { socket } = await handshake('/log');
+    await waitFor(() => done().length === before + 1, 'request.done of the 101');
+    const ok = done().at(-1)!;
+    assert.equal(ok.status, 101);
+    assert.equal(ok.route, 'ws');
+    assert.equal(ok.pool, 'ws');
+    assert.equal(ok.method, 'GET');
+    assert.equal(ok.tries, 1);
+    assert.equal(ok.host, new URL(up.url).host);
+    assert.equal(ok.errorCode, '');
+    assert.match(ok.requestId, /.+/);
+    // The tunnel stays open: the event is the handshake's, not the connection's.
+    assert.equal(socket.destroyed, false);
+    socket.destroy();
+    const refused = await handshake('/refuse');
+    if (!refused.socket.destroyed) await once(refused.socket, 'close');
+    await waitFor(() => done().length === before + 2, 'request.done of the refusal');
+    assert.equal(done().at(-1)!.status, 403);
+  });
+
+  it("Keel's own refusal of an upgrade is published with its error code", async () => {
+    const noRoute = await startGateway({
+      pools: pool('ws', [up]),
+      routes: [{ name: 'ws', pool: 'ws', match: { path_prefix: '/only' } }],
+    });
+    try {
+      const socket = connect(noRoute.port, '127.0.0.1');
+      socket.on('data', () => undefined);
+      socket.write(
+        'GET /elsewhere HTTP/1.1\r\nHost: a.test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n',
+      );
+      await once(socket, 'close');
+      await waitFor(() => noRoute.events('request.done').length === 1, 'request.done of the refusal');
+      const e = noRoute.events('request.done')[0]!;
+      assert.equal(e.status, 404);
+      assert.equal(e.errorCode, 'KEEL_ERR_ROUTE_NOT_FOUND');
+      assert.equal(e.route, '');
+      assert.equal(e.tries, 0);
+    } finally {
+      await noRoute.close();
+    }
   });
 });
