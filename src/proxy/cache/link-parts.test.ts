@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { withCacheControl } from './browser.js';
 import { HAS_AUTHORIZATION, HAS_CACHE_CONTROL, HAS_CONDITIONAL, requestHints } from './job.js';
 import { baseKeyOfUrl, primaryKey, variantKey } from './keys.js';
+import { Prepared } from './prepared.js';
 import { parsePurge } from './purge.js';
 
 test('keys: scheme-free, host lower-cased, key headers and variants after a line feed', () => {
@@ -55,4 +56,36 @@ test('request hints: only the fields the cache reads, in any case', () => {
     HAS_AUTHORIZATION | HAS_CONDITIONAL,
   );
   assert.equal(requestHints(['if-none-match', '"a"']), HAS_CONDITIONAL);
+});
+
+test('Prepared.hitFields: Age and Cache-Status of a plain hit, rebuilt only when a whole second passes', () => {
+  const t0 = Date.UTC(2026, 10, 27, 12, 0, 0);
+  const p = new Prepared(
+    {
+      status: 200,
+      headers: [
+        ['Cache-Control', 'max-age=60'],
+        ['Cache-Status', 'inner; hit'],
+      ],
+      body: Buffer.from('x'),
+      storedAt: t0,
+      requestTime: t0,
+      responseTime: t0,
+    },
+    { freshness: { heuristicFraction: 0 }, via: '1.1 keel', browser: null },
+  );
+  const at = (ms: number) => {
+    const h = p.hitFields(t0 + ms);
+    const get = (n: string) => h[h.indexOf(n) + 1];
+    return { h, age: get('age'), status: get('cache-status') };
+  };
+  const a = at(1_200);
+  assert.equal(a.age, '1');
+  assert.equal(a.status, 'inner; hit, keel; hit; ttl=58');
+  assert.equal(at(1_900).h, a.h, 'the same second reuses the same list');
+  const b = at(2_100);
+  assert.notEqual(b.h, a.h);
+  assert.equal(b.age, '2');
+  assert.equal(b.status, 'inner; hit, keel; hit; ttl=57');
+  assert.deepEqual(b.h.slice(0, p.out.length), p.out, 'the stored fields come first, unchanged');
 });

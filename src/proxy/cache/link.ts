@@ -170,8 +170,9 @@ export class CacheLink extends Link {
     // A request that waited on another's fill is "collapsed" (RFC 9211 §2.6).
     const outcome = job.followed ? 'coalesced' : 'hit';
     if ((job.hints & HAS_CACHE_CONTROL) === 0 && now < p.freshUntil) {
+      const plain = !job.followed; // null member: the plain hit, whose fields Prepared keeps
       const ttl = (p.freshUntil - now) / 1000;
-      this.#answer(ex, job, p, now, outcome, { hit: true, ttl, collapsed: job.followed });
+      this.#answer(ex, job, p, now, outcome, plain ? null : { hit: true, ttl, collapsed: true });
       return;
     }
     const d = decideLookup({ method: 'GET', headers: job.fields }, p, now, this.serve.freshness);
@@ -614,14 +615,17 @@ export class CacheLink extends Link {
     }
   }
 
-  /** Answers from a stored response (or a 304 when the client's own validators match). */
+  /**
+   * Answers from a stored response (or a 304 when the client's own validators match). A null
+   * `member` is the plain fresh hit (`keel; hit; ttl=N`).
+   */
   #answer(
     ex: Exchange,
     job: CacheJob,
     p: Prepared,
     now: number,
     outcome: CacheOutcome,
-    member: CacheStatus,
+    member: CacheStatus | null,
   ): void {
     if (ex.state !== OPEN) return;
     const res = ex.res;
@@ -630,9 +634,15 @@ export class CacheLink extends Link {
       (job.hints & HAS_CONDITIONAL) !== 0 &&
       p.status === 200 &&
       clientConditionalMatches(job.fields, p.headers);
-    const h = (notModified ? p.outNotModified : p.out).slice();
-    h.push('age', ageHeaderValue(p.ageAt(now)));
-    h.push('cache-status', appendCacheStatus(p.innerStatus, cacheStatusValue(member)));
+    let h: string[];
+    if (member === null && !notModified) {
+      h = p.hitFields(now).slice();
+    } else {
+      h = (notModified ? p.outNotModified : p.out).slice();
+      h.push('age', ageHeaderValue(p.ageAt(now)));
+      const m = member ?? { hit: true, ttl: (p.freshUntil - now) / 1000 };
+      h.push('cache-status', appendCacheStatus(p.innerStatus, cacheStatusValue(m)));
+    }
     h.push(ex.snap.rules.requestIdHeader, ex.requestId);
     if (ex.gw.draining) h.push('connection', 'close');
     const status = notModified ? 304 : p.status;

@@ -1,6 +1,9 @@
 import { connectionTokens, HOP_BY_HOP } from '../hop-by-hop.js';
 import {
+  ageHeaderValue,
+  appendCacheStatus,
   type CacheControl,
+  cacheStatusValue,
   currentAge,
   type FreshnessOptions,
   freshnessLifetime,
@@ -144,6 +147,32 @@ export class Prepared implements StoredResponse {
     }
     this.out = out;
     this.outNotModified = nm;
+  }
+
+  /** The fields of a plain fresh hit, for one (age, ttl) pair in whole seconds: see hitFields. */
+  #hit: string[] | null = null;
+  #hitAge = -1;
+  #hitTtl = 0;
+
+  /**
+   * `out` plus Age and Cache-Status (`keel; hit; ttl=N`) for a plain fresh hit at `now`. Both
+   * values move once a second, so a hot entry builds them once a second rather than per hit:
+   * two strings less per hit, and the same flat strings each time for node's header-value check
+   * (a fresh concatenation is a rope it has to flatten first). Callers copy before appending.
+   */
+  hitFields(now: number): readonly string[] {
+    const age = Math.floor(this.ageAt(now));
+    const ttl = Math.trunc((this.freshUntil - now) / 1000);
+    let h = this.#hit;
+    if (h === null || age !== this.#hitAge || ttl !== this.#hitTtl) {
+      h = this.out.slice();
+      h.push('age', ageHeaderValue(age));
+      h.push('cache-status', appendCacheStatus(this.innerStatus, cacheStatusValue({ hit: true, ttl })));
+      this.#hit = h;
+      this.#hitAge = age;
+      this.#hitTtl = ttl;
+    }
+    return h;
   }
 
   /** current_age (s) at `now`: the stored initial age plus the time resident (§4.2.3). */
