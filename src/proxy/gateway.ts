@@ -25,6 +25,8 @@ export interface GatewayDeps {
 
 export interface Gateway {
   listen(): Promise<Array<{ name: string; host: string; port: number }>>;
+  /** The addresses listening now (they follow reloads). */
+  addresses(): Array<{ name: string; host: string; port: number }>;
   reload(next: Config, version: string): Promise<void>;
   drain(timeoutMs?: number): Promise<{ drained: boolean; remaining: number }>;
   readonly draining: boolean;
@@ -62,6 +64,8 @@ class KeelGateway implements Gateway, GatewayContext {
   readonly #retired = new Set<Snapshot>();
   #snap: Snapshot;
   #listeners: Listener[] = [];
+  /** Listeners a reload dropped, finishing their requests (Listener.retire). */
+  readonly #retiring = new Set<Listener>();
   #sweep: NodeJS.Timeout | null = null;
   #drained: (() => void) | null = null;
   #closed = false;
@@ -80,8 +84,7 @@ class KeelGateway implements Gateway, GatewayContext {
 
   async listen(): Promise<Array<{ name: string; host: string; port: number }>> {
     const config = this.#snap.config;
-    const handlers = { request: this.#onRequest, upgrade: this.#onUpgrade };
-    this.#listeners = config.listeners.map((l) => new Listener(l, config, handlers));
+    this.#listeners = config.listeners.map((l) => new Listener(l, config, this.#handlers));
     for (const e of this.#snap.pools.values()) e.pool.start();
     this.#startSweep();
     try {
@@ -100,17 +103,69 @@ class KeelGateway implements Gateway, GatewayContext {
     handleUpgrade(this.#snap, this, req, socket, head);
   };
 
+  /** After the two above: field initializers run in order. */
+  readonly #handlers = { request: this.#onRequest, upgrade: this.#onUpgrade };
+
+  addresses(): Array<{ name: string; host: string; port: number }> {
+    return this.#listeners.map((l) => l.address());
+  }
+
+  /**
+   * New listeners are bound before anything else changes: a bind failure (port in use) rejects
+   * the reload, and the gateway keeps serving the old config on the old addresses.
+   */
   async reload(next: Config, version: string): Promise<void> {
+    const listening = this.#listeners.length > 0 && !this.#closed;
+    const plan = listening ? await this.#bindListeners(next) : null;
     const prev = this.#snap;
     const snap = this.#compile(next, version, prev);
     this.#snap = snap;
-    if (this.#listeners.length > 0) {
+    if (plan !== null) {
+      this.#listeners = plan.keep;
+      for (const l of plan.drop) {
+        this.#retiring.add(l);
+        void l.retire(next.shutdown.drain_timeout).then(() => this.#retiring.delete(l));
+      }
       for (const e of snap.pools.values()) e.pool.start();
       for (const l of this.#listeners) l.setClientTimeouts(next);
       this.#startSweep();
     }
     if (prev.refs > 0) this.#retired.add(prev);
     else this.#closeUnused(prev);
+  }
+
+  /**
+   * The listeners of `next`: an address configured before keeps its socket and connections (a
+   * renamed listener too); a new one is bound now. What is left over is dropped once the new
+   * config is in (docs/operations.md "Hot reload").
+   */
+  async #bindListeners(next: Config): Promise<{ keep: Listener[]; drop: Listener[] }> {
+    const old = [...this.#listeners];
+    const keep: Listener[] = [];
+    const opened: Listener[] = [];
+    for (const cfg of next.listeners) {
+      // Same name and address first; then the address under a new name — except port 0, which
+      // names no address (every port-0 listener is its own), so only its name can match.
+      let i = old.findIndex((l) => l.name === cfg.name && l.sameAddress(cfg));
+      if (i < 0 && cfg.port !== 0) i = old.findIndex((l) => l.sameAddress(cfg));
+      if (i >= 0) {
+        keep.push(old.splice(i, 1)[0]!);
+        continue;
+      }
+      const l = new Listener(cfg, next, this.#handlers);
+      opened.push(l);
+      keep.push(l);
+    }
+    const bound = await Promise.allSettled(opened.map((l) => l.listen()));
+    const failed = bound.find((b) => b.status === 'rejected');
+    if (failed !== undefined) {
+      await Promise.all(opened.map((l) => l.close()));
+      throw (failed as PromiseRejectedResult).reason;
+    }
+    next.listeners.forEach((cfg, i) => {
+      keep[i]!.name = cfg.name;
+    });
+    return { keep, drop: old };
   }
 
   #compile(config: Config, version: string, prev: Snapshot | null): Snapshot {
@@ -161,6 +216,7 @@ class KeelGateway implements Gateway, GatewayContext {
       for (const l of this.#listeners) l.closeIdle();
       if (this.#live.size === 0) this.#drained?.();
     }
+    if (this.#retiring.size > 0) for (const l of this.#retiring) l.closeIdle();
   }
 
   /**
@@ -248,7 +304,7 @@ class KeelGateway implements Gateway, GatewayContext {
     this.#sweep = null;
     for (const s of this.tunnels) s.destroy();
     this.tunnels.clear();
-    await Promise.all(this.#listeners.map((l) => l.close()));
+    await Promise.all([...this.#listeners, ...this.#retiring].map((l) => l.close()));
     for (const ex of this.#live.toArray()) ex.clientClosed();
     const pools = new Set<UpstreamPool>();
     for (const e of this.#snap.pools.values()) pools.add(e.pool);

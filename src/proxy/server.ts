@@ -17,7 +17,8 @@ export interface ListenerHandlers {
  * deadline bounds whole requests, and a long upload must not be cut by a server-wide timer.
  */
 export class Listener {
-  readonly name: string;
+  /** The config's name for this address; a reload that renames it keeps the socket. */
+  name: string;
   readonly server: Server<typeof KeelRequest, typeof KeelResponse>;
   readonly #cfg: ListenerConfig;
 
@@ -53,7 +54,34 @@ export class Listener {
     });
   }
 
-  /** Client timeouts may change on reload; header size and addresses need a restart. */
+  /** The address this listener was configured with (port 0 stays 0: it is not re-bound). */
+  sameAddress(cfg: ListenerConfig): boolean {
+    return this.#cfg.host === cfg.host && this.#cfg.port === cfg.port;
+  }
+
+  /** The bound address (after listen). */
+  address(): { name: string; host: string; port: number } {
+    const a = this.server.address() as AddressInfo | null;
+    return { name: this.name, host: this.#cfg.host, port: a?.port ?? this.#cfg.port };
+  }
+
+  /**
+   * A reload dropped this address: stop accepting, let requests in flight finish (connections
+   * are closed as they go idle, gateway.ts finished), and cut whatever is left after `graceMs`.
+   */
+  retire(graceMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.server.closeAllConnections(), graceMs);
+      timer.unref();
+      this.server.close(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.server.closeIdleConnections();
+    });
+  }
+
+  /** Client timeouts may change on reload; header size needs a restart (node fixes it per server). */
   setClientTimeouts(config: Config): void {
     this.server.headersTimeout = config.client.headers_timeout;
     this.server.keepAliveTimeout = config.client.idle_timeout;

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -96,6 +97,43 @@ describe('hot reload', () => {
       agent.destroy();
       const failed = outcomes.filter((o) => o.status !== 200);
       assert.deepEqual(failed, [], `${failed.length} of ${outcomes.length} requests failed`);
+    }
+  });
+
+  it('a new listener is opened by a reload; one whose port is taken refuses it (422 apply_failed)', async () => {
+    const admin = `http://127.0.0.1:${app.admin!.port}`;
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const busy = (taken.address() as { port: number }).port;
+    try {
+      const withListener = (port: number) =>
+        configFor('blue').replace(
+          'listeners: [{ host: 127.0.0.1, port: 0 }]',
+          `listeners: [{ host: 127.0.0.1, port: 0 }, { name: extra, host: 127.0.0.1, port: ${port} }]`,
+        );
+      writeFileSync(path, withListener(busy));
+      const refused = await fetch(`${admin}/api/v1/reload`, { method: 'POST' });
+      assert.equal(refused.status, 422);
+      const body = (await refused.json()) as { problems: Array<{ code: string; message: string }> };
+      assert.equal(body.problems[0]?.code, 'apply_failed');
+      assert.match(body.problems[0]?.message ?? '', /EADDRINUSE/);
+      assert.equal((await get(`http://127.0.0.1:${app.listeners[0]!.port}/hello`)).status, 200);
+
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+      writeFileSync(path, withListener(busy));
+      const applied = await fetch(`${admin}/api/v1/reload`, { method: 'POST' });
+      assert.equal(applied.status, 200);
+      const ok = (await applied.json()) as { changes: { listenersChanged: boolean } };
+      assert.equal(ok.changes.listenersChanged, true);
+      assert.deepEqual(
+        app.gateway.addresses().map((a) => a.name),
+        ['main', 'extra'],
+      );
+      assert.equal((await get(`http://127.0.0.1:${busy}/hello`)).status, 200);
+    } finally {
+      if (taken.listening) taken.close();
+      writeFileSync(path, configFor('blue'));
+      assert.equal((await app.reload('sighup')).ok, true);
     }
   });
 
