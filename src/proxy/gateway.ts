@@ -163,7 +163,7 @@ class KeelGateway implements Gateway, GatewayContext {
       throw (failed as PromiseRejectedResult).reason;
     }
     next.listeners.forEach((cfg, i) => {
-      keep[i]!.name = cfg.name;
+      keep[i]!.adopt(cfg);
     });
     return { keep, drop: old };
   }

@@ -17,10 +17,10 @@ export interface ListenerHandlers {
  * deadline bounds whole requests, and a long upload must not be cut by a server-wide timer.
  */
 export class Listener {
-  /** The config's name for this address; a reload that renames it keeps the socket. */
+  /** The config's name for this address; a reload that renames it keeps the socket (adopt). */
   name: string;
   readonly server: Server<typeof KeelRequest, typeof KeelResponse>;
-  readonly #cfg: ListenerConfig;
+  #cfg: ListenerConfig;
 
   constructor(cfg: ListenerConfig, config: Config, handlers: ListenerHandlers) {
     this.name = cfg.name;
@@ -54,9 +54,21 @@ export class Listener {
     });
   }
 
-  /** The address this listener was configured with (port 0 stays 0: it is not re-bound). */
+  /**
+   * Whether `cfg` names this listener's socket: the address it was configured with (port 0
+   * stays 0: it is not re-bound), or the port it was actually given when that was 0.
+   */
   sameAddress(cfg: ListenerConfig): boolean {
-    return this.#cfg.host === cfg.host && this.#cfg.port === cfg.port;
+    if (this.#cfg.host !== cfg.host) return false;
+    if (this.#cfg.port === cfg.port) return true;
+    const a = this.server.address() as AddressInfo | null;
+    return cfg.port !== 0 && a?.port === cfg.port;
+  }
+
+  /** A reload kept this socket for `cfg` (gateway.ts #bindListeners): take its name and address. */
+  adopt(cfg: ListenerConfig): void {
+    this.name = cfg.name;
+    this.#cfg = cfg;
   }
 
   /** The bound address (after listen). */
