@@ -131,3 +131,59 @@ describe('edge cache: a client conditional on a miss', () => {
     assert.equal(r.origin.hits, 2);
   });
 });
+
+describe('edge cache: byte ranges of a stored response', () => {
+  it('answers one range from the store with 206 and Content-Range; past the end 416', async () => {
+    const r = await rig();
+    const body = 'abcdefghijklmnopqrstuvwxyz';
+    r.origin.script = { status: 200, headers: { 'cache-control': 'max-age=60', etag: '"abc"' }, body };
+    await r.get('/doc');
+    const part = await r.get('/doc', { range: 'bytes=2-5' });
+    assert.equal(part.status, 206);
+    assert.equal(part.body, 'cdef');
+    assert.equal(part.headers['content-range'], 'bytes 2-5/26');
+    assert.equal(part.headers['content-length'], '4');
+    assert.match(String(part.headers['cache-status']), /^keel; hit/);
+    const tail = await r.get('/doc', { range: 'bytes=-3' });
+    assert.equal(tail.body, 'xyz');
+    const none = await r.get('/doc', { range: 'bytes=26-' });
+    assert.equal(none.status, 416);
+    assert.equal(none.headers['content-range'], 'bytes */26');
+    assert.equal(none.body, '');
+    // If-Range that does not match the stored ETag: the whole body (RFC 9110 §13.1.5).
+    const changed = await r.get('/doc', { range: 'bytes=0-1', 'if-range': '"other"' });
+    assert.equal(changed.status, 200);
+    assert.equal(changed.body, body);
+    // Several ranges are not served as multipart: the whole body (§14.2 allows it).
+    assert.equal((await r.get('/doc', { range: 'bytes=0-1,4-5' })).status, 200);
+    assert.equal(r.origin.hits, 1);
+    await waitFor(() => r.events('request.done').length === 6, 'six request.done');
+    assert.deepEqual(
+      r.events('request.done').map((e) => e.status),
+      [200, 206, 206, 416, 200, 200],
+    );
+  });
+
+  it('a range on a miss goes to the origin as asked; its 206 is relayed, not stored', async () => {
+    const r = await rig();
+    r.origin.handler = (req, res) => {
+      req.resume();
+      if (req.headers.range === 'bytes=0-1') {
+        res.writeHead(206, { 'cache-control': 'max-age=60', 'content-range': 'bytes 0-1/4' });
+        res.end('ab');
+        return;
+      }
+      res.writeHead(200, { 'cache-control': 'max-age=60' });
+      res.end('abcd');
+    };
+    const part = await r.get('/m', { range: 'bytes=0-1' });
+    assert.equal(part.status, 206);
+    assert.equal(part.body, 'ab');
+    const whole = await r.get('/m');
+    assert.equal(whole.status, 200);
+    assert.equal(whole.body, 'abcd');
+    assert.match(String(whole.headers['cache-status']), /fwd=uri-miss/);
+    assert.equal((await r.get('/m', { range: 'bytes=1-2' })).body, 'bc');
+    assert.equal(r.origin.hits, 2);
+  });
+});

@@ -27,13 +27,16 @@ export type JobMode = typeof PASS | typeof MISS | typeof REVALIDATE | typeof REF
 export const HAS_CACHE_CONTROL = 1;
 export const HAS_AUTHORIZATION = 2;
 export const HAS_CONDITIONAL = 4;
+export const HAS_RANGE = 8;
 
 /** Lengths of the names above: only these are lower-cased and compared (13: three of them). */
 export function requestHints(raw: readonly string[]): number {
   let hints = 0;
   for (let i = 0; i < raw.length; i += 2) {
     const n = raw[i]!;
-    if (n.length === 13) {
+    if (n.length === 5) {
+      if (n.toLowerCase() === 'range') hints |= HAS_RANGE;
+    } else if (n.length === 13) {
       const lk = n.toLowerCase();
       if (lk === 'cache-control') hints |= HAS_CACHE_CONTROL;
       else if (lk === 'authorization') hints |= HAS_AUTHORIZATION;

@@ -12,6 +12,7 @@ import {
   CacheJob,
   HAS_CACHE_CONTROL,
   HAS_CONDITIONAL,
+  HAS_RANGE,
   MISS,
   PASS,
   REFRESH,
@@ -29,11 +30,13 @@ import {
   cacheStatusValue,
   canServeStaleOnError,
   clientConditionalMatches,
+  contentRange,
   decideLookup,
   type Fields,
   invalidationTargets,
   isErrorStatus,
   notModifiedApplies,
+  rangeOf,
   requestDirectives,
   responseDirectives,
   secondaryKey,
@@ -643,9 +646,21 @@ export class CacheLink extends Link {
       const m = member ?? { hit: true, ttl: (p.freshUntil - now) / 1000 };
       h.push('cache-status', appendCacheStatus(p.innerStatus, cacheStatusValue(m)));
     }
+    let status = notModified ? 304 : p.status;
+    let body: Buffer | null = notModified || ex.method === 'HEAD' ? null : p.entry.body;
+    if (body !== null && (job.hints & HAS_RANGE) !== 0 && p.status === 200) {
+      // RFC 9110 §14: one byte range of the stored body (206), or 416 when none of it exists.
+      const r = rangeOf(job.fields, p.headers, body.length);
+      if (r.kind !== 'full') {
+        const part = r.kind === 'partial' ? body.subarray(r.start, r.end + 1) : EMPTY;
+        withContentLength(h, part.length);
+        h.push('content-range', contentRange(r, body.length));
+        status = r.kind === 'partial' ? 206 : 416;
+        body = part;
+      }
+    }
     h.push(ex.snap.rules.requestIdHeader, ex.requestId);
     if (ex.gw.draining) h.push('connection', 'close');
-    const status = notModified ? 304 : p.status;
     try {
       res.writeHead(status, h);
     } catch {
@@ -655,8 +670,8 @@ export class CacheLink extends Link {
     ex.state = COMMITTED;
     ex.status = status;
     ex.cacheOutcome = outcome;
-    if (notModified || ex.method === 'HEAD') res.end();
-    else res.end(p.entry.body);
+    if (body === null) res.end();
+    else res.end(body);
   }
 
   /** §5.2.1.7 only-if-cached with nothing usable stored: 504. */
@@ -737,6 +752,17 @@ export class CacheLink extends Link {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** Sets the Content-Length of a flat header list (a part of the stored body goes out). */
+function withContentLength(h: string[], length: number): void {
+  for (let i = 0; i < h.length; i += 2) {
+    if (h[i]!.length === 14 && h[i]!.toLowerCase() === 'content-length') {
+      h[i + 1] = String(length);
+      return;
+    }
+  }
+  h.push('content-length', String(length));
+}
 
 /** The access-log outcome of a request the cache forwarded for itself (#forward). */
 function forwardedOutcome(job: CacheJob): CacheOutcome {

@@ -38,6 +38,7 @@ export {
   staleForbidden,
   type UpstreamFailure,
 } from './lookup.js';
+export { contentRange, type RangeAnswer, rangeOf } from './range.js';
 export { HEURISTICALLY_CACHEABLE, UNDERSTOOD } from './status-codes.js';
 export { isStorable, type StoreRefusal, storeRefusal } from './storable.js';
 export {
