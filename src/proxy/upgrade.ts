@@ -110,6 +110,16 @@ export function handleUpgrade(
   const pool = route.pool;
   rec.route = route.name;
   rec.pool = pool.name;
+  // A routed request.done must follow a request.start (the in-flight gauge pairs them).
+  const started = ctx.events.requestStart;
+  if (started.active)
+    started.publish({
+      requestId: rec.requestId,
+      route: rec.route,
+      pool: rec.pool,
+      method,
+      at: rec.startedAt,
+    });
   const host = pool.pick({ key: undefined, exclude: undefined });
   if (host === undefined) {
     refuseWith('KEEL_ERR_NO_HEALTHY_HOST');

@@ -105,6 +105,9 @@ describe('Upgrade pass-through (WebSocket handshake, then raw bytes both ways)',
     if (!refused.socket.destroyed) await once(refused.socket, 'close');
     await waitFor(() => done().length === before + 2, 'request.done of the refusal');
     assert.equal(done().at(-1)!.status, 403);
+    // Each routed one was announced by a request.start too (the in-flight gauge pairs them).
+    const starts = new Set(g.events('request.start').map((e) => e.requestId));
+    for (const e of done()) assert.ok(starts.has(e.requestId), `request.start of ${e.path}`);
   });
 
   it("Keel's own refusal of an upgrade is published with its error code", async () => {

@@ -98,6 +98,7 @@ export async function startGateway(raw: Record<string, unknown>, bus = new Event
   const gw = createGateway(makeConfig(raw), 'v1', { bus });
   const seen = new Map<EventName, unknown[]>();
   const names: EventName[] = [
+    'request.start',
     'request.done',
     'try.done',
     'retry',
