@@ -11,7 +11,9 @@
 # knobs (env, defaults in brackets) — see bench/README.md:
 #   RUNS [3]  DURATION [10s]  CONNS [64]  THREADS [1]      closed loop: wrk -tTHREADS -cCONNS -dDURATION
 #   WARMUP [3s] (nginx/haproxy)  WARMUP_NODE [30s] (Node targets incl. Keel: V8 JIT warm-up)
-#   RATE [4000]  RATE_DURATION [10]  RATE_WARMUP [2]  RATE_RUNS [=RUNS]   open loop (bench/open-loop.mjs)
+#   RATE [auto]  RATE_DURATION [10]  RATE_WARMUP [2]  RATE_RUNS [=RUNS]   open loop (bench/open-loop.mjs);
+#        RATE=auto offers half the lowest closed-loop median of the open-loop targets in this run
+#        (so no target queues: on a slow box a fixed 4000/s exceeded fastify's capacity), or a number
 #   OPEN_LOOP [1]  OPEN_LOOP_TARGETS ["direct-nginx nginx fastify-http-proxy undici-stream keel"]
 #   PHASES ["pinned"] (add "smp" for the whole-box phase)   WRK_CPUS [0]  SUT_CPUS [1]
 #   CACHE [1] run the cache-hit phase "cache" after PHASES (issue 4; 0 skips it, PHASES=cache runs only it)
@@ -35,7 +37,8 @@ WARMUP=${WARMUP:-3s}
 WARMUP_NODE=${WARMUP_NODE:-30s}
 CONNS=${CONNS:-64}
 THREADS=${THREADS:-1}
-RATE=${RATE:-4000}
+RATE=${RATE:-auto}
+RATE_SPEC=$RATE # 'auto' or the number asked for; RATE becomes the number used
 RATE_DURATION=${RATE_DURATION:-10}
 RATE_WARMUP=${RATE_WARMUP:-2}
 RATE_RUNS=${RATE_RUNS:-$RUNS}
@@ -391,6 +394,10 @@ measure_phase() { # PHASE WRKCPUS (targets from TARGETS)
   [ "$OPEN_LOOP" = 1 ] && [ "$phase" = pinned ] || return 0
   for t in $OPEN_LOOP_TARGETS; do [ -n "${TPORT[$t]:-}" ] && ol+=("$t"); done
   ((${#ol[@]})) || return 0
+  if [ "$RATE_SPEC" = auto ]; then
+    RATE=$(auto_rate "$phase" "${ol[@]}") || { log "RATE=auto: no closed-loop figure for ${ol[*]}; skipping the open loop"; return 0; }
+    log "RATE=auto: $RATE req/s, half the lowest closed-loop median of ${ol[*]}"
+  fi
   log "open loop: $RATE req/s for ${RATE_DURATION}s (+${RATE_WARMUP}s generator warm-up) per run, generator on cpu $wcpus"
   for r in $(seq "$RATE_RUNS"); do
     for t in "${ol[@]}"; do
@@ -398,6 +405,20 @@ measure_phase() { # PHASE WRKCPUS (targets from TARGETS)
       run_open_loop "$phase" "$t" "$r" "$wcpus"
     done
   done
+}
+
+auto_rate() { # PHASE TARGET... -> half the lowest median closed-loop rps among TARGETS (floor 100, >= 100)
+  node -e '
+    const [file, phase, ...targets] = process.argv.slice(1);
+    const rows = require("fs").readFileSync(file, "utf8").trim().split("\n").slice(1).map((l) => l.split("\t"));
+    const med = (xs) => { const s = xs.sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+    const mins = targets
+      .map((t) => rows.filter((r) => r[0] === phase && r[1] === t).map((r) => Number(r[3])).filter((x) => x > 0))
+      .filter((xs) => xs.length > 0)
+      .map(med);
+    if (mins.length === 0) process.exit(1);
+    console.log(Math.max(100, Math.floor(Math.min(...mins) / 2 / 100) * 100));
+  ' "$RESULTS" "$@"
 }
 
 keel_log_check() { # NAME: a per-request log line would be a benchmark (and product) problem
@@ -667,7 +688,7 @@ MD=$OUTDIR/$STAMP.md
   echo "- Machine: $(nproc) CPU ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, $(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")"
   echo "- Versions: $VERSIONS"
   echo "- Knobs: RUNS=$RUNS DURATION=$DURATION CONNS=$CONNS THREADS=$THREADS WARMUP=$WARMUP WARMUP_NODE=$WARMUP_NODE" \
-    "RATE=$RATE RATE_DURATION=${RATE_DURATION}s RATE_WARMUP=${RATE_WARMUP}s RATE_RUNS=$RATE_RUNS PHASES=\"$PHASES\" CACHE=$CACHE ONLY=\"$ONLY\" NICE=$NICE QUIET_MAX=$QUIET_MAX QUIET_WAIT=$QUIET_WAIT; measured in ${ELAPSED}s"
+    "RATE=$( [ "$RATE_SPEC" = auto ] && echo "auto($RATE)" || echo "$RATE") RATE_DURATION=${RATE_DURATION}s RATE_WARMUP=${RATE_WARMUP}s RATE_RUNS=$RATE_RUNS PHASES=\"$PHASES\" CACHE=$CACHE ONLY=\"$ONLY\" NICE=$NICE QUIET_MAX=$QUIET_MAX QUIET_WAIT=$QUIET_WAIT; measured in ${ELAPSED}s"
   node "$HERE/summarize.mjs" "$RESULTS" "$OPENLOOP"
   [ -s "$RUN/cache-notes.md" ] && { echo; cat "$RUN/cache-notes.md"; }
   [ -s "$RUN/micro.md" ] && { echo; echo "## Micro benchmarks"; echo; cat "$RUN/micro.md"; }
