@@ -21,7 +21,13 @@ import {
 } from './job.js';
 import { baseKeyOfUrl, type KeyRules, primaryKey, variantKey } from './keys.js';
 import { fieldsOf, Prepared, type ServeRules, storablePairs } from './prepared.js';
-import { downstreamFields, pairsAfter304, withoutValidators, withValidators } from './rewrite.js';
+import {
+  downstreamFields,
+  pairsAfter304,
+  withContentLength,
+  withoutValidators,
+  withValidators,
+} from './rewrite.js';
 import {
   ageHeaderValue,
   appendCacheStatus,
@@ -357,12 +363,17 @@ export class CacheLink extends Link {
     const cc = responseDirectives(fields);
     const refusal = storeRefusal({ method: 'GET', headers: job.fields }, { status, headers: fields }, cc);
     let keepMs = 0;
+    const head: StoredEntry = {
+      status,
+      headers: pairs,
+      body: EMPTY,
+      storedAt: now,
+      requestTime: t.started,
+      responseTime: now,
+    };
     let probe: Prepared | null = null;
     if (refusal === null && fields['set-cookie'] === undefined) {
-      probe = new Prepared(
-        { status, headers: pairs, body: EMPTY, storedAt: now, requestTime: t.started, responseTime: now },
-        this.serve,
-      );
+      probe = new Prepared(head, this.serve);
       // Worth keeping only if it can be served, or revalidated with a validator.
       const usable = probe.freshUntil > now || probe.etag !== undefined || probe.lastModified !== undefined;
       if (usable || this.#staleWindowMs(cc) > 0) keepMs = this.#keepMs(probe, now);
@@ -400,13 +411,7 @@ export class CacheLink extends Link {
       (job.hints & HAS_CONDITIONAL) !== 0 &&
       clientConditionalMatches(job.fields, fields)
     ) {
-      const view =
-        probe ??
-        new Prepared(
-          { status, headers: pairs, body: EMPTY, storedAt: now, requestTime: t.started, responseTime: now },
-          this.serve,
-        );
-      return this.#conditionMet(ex, job, view, storing, member);
+      return this.#conditionMet(ex, job, probe ?? new Prepared(head, this.serve), storing, member);
     }
     const committed = this.up.head(ex, t, status, downstreamFields(raw, member, this.#browser));
     if (committed && storing) {
@@ -752,17 +757,6 @@ export class CacheLink extends Link {
 }
 
 const EMPTY = Buffer.alloc(0);
-
-/** Sets the Content-Length of a flat header list (a part of the stored body goes out). */
-function withContentLength(h: string[], length: number): void {
-  for (let i = 0; i < h.length; i += 2) {
-    if (h[i]!.length === 14 && h[i]!.toLowerCase() === 'content-length') {
-      h[i + 1] = String(length);
-      return;
-    }
-  }
-  h.push('content-length', String(length));
-}
 
 /** The access-log outcome of a request the cache forwarded for itself (#forward). */
 function forwardedOutcome(job: CacheJob): CacheOutcome {

@@ -86,3 +86,14 @@ export function downstreamFields(
   out.push(CACHE_STATUS, Buffer.from(appendCacheStatus(status, cacheStatusValue(member)), 'latin1'));
   return out;
 }
+
+/** Sets the Content-Length of a flat header list (a part of the stored body goes out). */
+export function withContentLength(h: string[], length: number): void {
+  for (let i = 0; i < h.length; i += 2) {
+    if (h[i]!.length === 14 && h[i]!.toLowerCase() === 'content-length') {
+      h[i + 1] = String(length);
+      return;
+    }
+  }
+  h.push('content-length', String(length));
+}
