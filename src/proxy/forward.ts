@@ -44,8 +44,14 @@ export class ForwardLink extends Link {
     else ex.tried?.add(host.id);
     ex.tries++;
     ex.live.push(t);
-    // The first-byte timeout never outlives the route deadline (at least 1 ms for undici).
-    const headersTimeout = Math.min(this.firstByteMs, Math.max(1, ex.deadline - now));
+    // A client exchange's tries are timed by the gateway's sweep (ForwardTry.sweep), not by
+    // undici: undici arms a new timer object for each phase of each request (headers, body) and
+    // keeps its 1 s-resolution ones listed until its next tick, long enough for V8 to promote
+    // them — old-space garbage that made full GCs, and the p99 stalls they bring, 2-3x as frequent
+    // (docs/benchmarks.md, "undici's timers"). A detached exchange (a background cache refresh)
+    // is not swept: undici keeps its timeouts, the first byte cut to the route deadline.
+    const swept = ex.inLive;
+    const headersTimeout = swept ? 0 : Math.min(this.firstByteMs, Math.max(1, ex.deadline - now));
     try {
       host.dispatcher.dispatch(
         {
@@ -55,7 +61,7 @@ export class ForwardLink extends Link {
           headers: ex.upHeaders,
           body: ex.body,
           headersTimeout,
-          bodyTimeout: this.idleMs,
+          bodyTimeout: swept ? 0 : this.idleMs,
         },
         t,
       );
@@ -81,6 +87,10 @@ export class ForwardTry implements Dispatcher.DispatchHandler {
   status = 0;
   headMs = -1;
   abortKind: TryErrorKind | '' = '';
+  /** Swept time waiting for the head since the upload ended; -1 = not yet seen by a sweep. */
+  waitMs = -1;
+  /** Swept time with no body data while streaming; -1 = data since the last sweep. */
+  quietMs = -1;
   #abort: ((err?: Error) => void) | null = null;
   #resume: (() => void) | null = null;
   /** Body bytes still to come when the upstream sent a Content-Length, else -1. */
@@ -108,6 +118,31 @@ export class ForwardTry implements Dispatcher.DispatchHandler {
     if (this.abortKind === '') this.abortKind = kind;
     // Not connected yet: onConnect aborts as soon as undici hands us the abort function.
     this.#abort?.(ABORTED);
+  }
+
+  /**
+   * The gateway's sweep (client exchanges only): the first-byte and idle timeouts with undici's
+   * rules — no first-byte timeout while the request body is still being sent, no idle timeout
+   * while the client is not reading. `elapsed` is the real time since the previous sweep; a clock
+   * starts at the first sweep after its event, so a timeout never fires early and at most two
+   * sweep periods (a fifth of the shortest timeout) late. Real time, not the gateway's clock:
+   * these bound waits on sockets, as undici's timers did.
+   */
+  sweep(elapsed: number): void {
+    if (this.state === WAITING) {
+      const body = this.ex.body;
+      if (this.waitMs < 0 || (body !== null && !Buffer.isBuffer(body) && !body.complete)) this.waitMs = 0;
+      else {
+        this.waitMs += elapsed;
+        if (this.waitMs >= this.link.firstByteMs) this.abort('timeout');
+      }
+    } else if (this.state === STREAMING) {
+      if (this.quietMs < 0 || this.ex.res.writableNeedDrain) this.quietMs = 0;
+      else {
+        this.quietMs += elapsed;
+        if (this.quietMs >= this.link.idleMs) this.abort('idle');
+      }
+    }
   }
 
   onConnect(abort: (err?: Error) => void): void {
@@ -139,6 +174,7 @@ export class ForwardTry implements Dispatcher.DispatchHandler {
 
   onData(chunk: Buffer): boolean {
     if (this.state !== STREAMING) return false;
+    this.quietMs = -1;
     const cap = this.ex.capture;
     if (cap !== null) {
       cap.data(chunk);

@@ -67,6 +67,7 @@ class KeelGateway implements Gateway, GatewayContext {
   /** Listeners a reload dropped, finishing their requests (Listener.retire). */
   readonly #retiring = new Set<Listener>();
   #sweep: NodeJS.Timeout | null = null;
+  #lastSweep = 0;
   #drained: (() => void) | null = null;
   #closed = false;
 
@@ -247,23 +248,35 @@ class KeelGateway implements Gateway, GatewayContext {
   }
 
   /**
-   * The coarse deadline sweep (STYLE.md §10: no timer per request). Its period is a tenth of the
-   * shortest route timeout (10 ms to 1 s); each tick ends the exchanges whose deadline passed.
+   * The coarse sweep (STYLE.md §10: no timer per request). Its period is a tenth of the shortest
+   * route timeout, first-byte or idle timeout (10 ms to 1 s); each tick ends the exchanges whose
+   * deadline passed and the tries whose first byte or next body bytes are overdue (forward.ts).
    */
   #startSweep(): void {
     if (this.#sweep !== null) clearInterval(this.#sweep);
+    const c = this.#snap.config;
     let min = Number.POSITIVE_INFINITY;
-    for (const r of this.#snap.config.routes) if (r.timeout > 0 && r.timeout < min) min = r.timeout;
+    for (const r of c.routes) if (r.timeout > 0 && r.timeout < min) min = r.timeout;
+    for (const p of Object.values(c.pools)) min = Math.min(min, p.timeouts.first_byte, p.timeouts.idle);
+    this.#lastSweep = performance.now();
     const period = Math.max(10, Math.min(1000, Math.floor(min / 10)));
     this.#sweep = setInterval(() => this.#expire(), period);
     this.#sweep.unref();
   }
 
   #expire(): void {
+    const tick = performance.now();
+    const elapsed = tick - this.#lastSweep;
+    this.#lastSweep = tick;
     if (this.#live.size === 0) return;
     const now = this.clock.now();
     for (const ex of this.#live.toArray()) {
-      if (now < ex.deadline) continue;
+      if (now < ex.deadline) {
+        // Backwards: a try that times out leaves ex.live at once.
+        const tries = ex.live;
+        for (let i = tries.length - 1; i >= 0; i--) tries[i]?.sweep(elapsed);
+        continue;
+      }
       if (ex.state === OPEN) {
         answerError(ex, 'KEEL_ERR_DEADLINE_EXCEEDED');
         ex.stop();
