@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { pool, type Running, startGateway, Upstream, waitFor } from './proxy-util.js';
+import { pool, pumpBytes, type Running, startGateway, Upstream, waitFor } from './proxy-util.js';
 
 const MB = 1024 * 1024;
 const CHUNK = Buffer.alloc(64 * 1024, 0x61);
@@ -22,18 +22,9 @@ describe('streaming with backpressure', () => {
     // Writes 20 MB, honouring backpressure, and counts what it managed to hand to its socket.
     source = await new Upstream('source', (_req, res) => {
       produced = 0;
-      res.writeHead(200, { 'content-type': 'application/octet-stream' });
-      const pump = () => {
-        while (produced < 20 * MB) {
-          produced += CHUNK.length;
-          if (!res.write(CHUNK)) {
-            res.once('drain', pump);
-            return;
-          }
-        }
-        res.end();
-      };
-      pump();
+      pumpBytes(res, 20 * MB, CHUNK, (sent) => {
+        produced = sent;
+      });
     }).listen();
     g = await startGateway({
       pools: { ...pool('echo', [echo]), ...pool('source', [source]) },

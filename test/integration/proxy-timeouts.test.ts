@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { request } from 'node:http';
 import { after, describe, it } from 'node:test';
 import { setTimeout as pace } from 'node:timers/promises';
-import { pool, type Running, startGateway, Upstream, waitFor } from './proxy-util.js';
+import { pool, pumpBytes, type Running, startGateway, Upstream, waitFor } from './proxy-util.js';
 
 const cleanup: Array<() => Promise<void>> = [];
 after(async () => {
@@ -110,19 +110,7 @@ describe('per-try timeouts (swept)', () => {
     const g = await setup(
       (req, res) => {
         req.resume();
-        res.writeHead(200, { 'content-type': 'application/octet-stream' });
-        let sent = 0;
-        const pump = () => {
-          while (sent < 8 * MB) {
-            sent += chunk.length;
-            if (!res.write(chunk)) {
-              res.once('drain', pump);
-              return;
-            }
-          }
-          res.end();
-        };
-        pump();
+        pumpBytes(res, 8 * MB, chunk);
       },
       { idle: 100 },
     );

@@ -190,6 +190,32 @@ export function raw(port: number, bytes: string | Buffer, ms = 2000): Promise<st
   });
 }
 
+/**
+ * Writes `total` bytes of `chunk` as a 200 octet stream, honouring backpressure; `progress` is told
+ * the running count of bytes handed to the socket (what a stalled reader lets through).
+ */
+export function pumpBytes(
+  res: ServerResponse,
+  total: number,
+  chunk: Buffer,
+  progress: (sent: number) => void = () => undefined,
+): void {
+  res.writeHead(200, { 'content-type': 'application/octet-stream' });
+  let sent = 0;
+  const pump = () => {
+    while (sent < total) {
+      sent += chunk.length;
+      progress(sent);
+      if (!res.write(chunk)) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    res.end();
+  };
+  pump();
+}
+
 /** Polls `pred` until it holds or `ms` passes (then throws with `what`). */
 export async function waitFor(pred: () => boolean, what: string, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
