@@ -48,8 +48,7 @@ export class Listener {
       this.server.once('error', onError);
       this.server.listen(this.#cfg.port, this.#cfg.host, () => {
         this.server.off('error', onError);
-        const a = this.server.address() as AddressInfo;
-        resolve({ name: this.name, host: this.#cfg.host, port: a.port });
+        resolve(this.address());
       });
     });
   }

@@ -130,7 +130,7 @@ export function handleUpgrade(
     return;
   }
   rec.tries = 1;
-  const t = new UpgradeTry(snap, ctx, pool, host, socket, head, h.requestId, rec);
+  const t = new UpgradeTry(snap, ctx, pool, host, socket, head, rec);
   socket.once('close', () => t.clientGone());
   socket.on('error', () => socket.destroy());
   let upgrade = 'websocket';
@@ -172,7 +172,6 @@ class UpgradeTry implements Dispatcher.DispatchHandler {
     readonly host: UpstreamHost,
     readonly socket: Duplex,
     readonly head: Buffer,
-    readonly requestId: string,
     readonly rec: UpgradeRecord,
   ) {
     this.#started = ctx.clock.now();
@@ -221,7 +220,7 @@ class UpgradeTry implements Dispatcher.DispatchHandler {
   /** The upstream refused the upgrade with an ordinary answer: relay it, then close. */
   onHeaders(status: number, raw: Buffer[], resume: () => void): boolean {
     if (status < 200) return true;
-    const headers = responseHeaders(raw, this.snap.rules, this.requestId, true);
+    const headers = responseHeaders(raw, this.snap.rules, this.rec.requestId, true);
     this.#status = status;
     let text = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n`;
     for (let i = 0; i < headers.length; i += 2) text += `${headers[i]}: ${headers[i + 1]}\r\n`;
