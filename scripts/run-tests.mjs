@@ -30,7 +30,12 @@ if (files.length === 0) {
   process.exit(0);
 }
 const extra = process.env.KEEL_TEST_ARGS ? process.env.KEEL_TEST_ARGS.split(' ') : [];
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...extra, ...files], {
-  stdio: 'inherit',
-});
+const seed = join(import.meta.dirname, 'fc-seed.mjs');
+const r = spawnSync(
+  process.execPath,
+  ['--test', '--test-concurrency=2', '--import', seed, ...extra, ...files],
+  {
+    stdio: 'inherit',
+  },
+);
 process.exit(r.status ?? 2);

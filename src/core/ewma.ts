@@ -23,6 +23,8 @@ export class Ewma {
   #baseWeight = 0;
   #instantSum = 0;
   #instantN = 0;
+  #instantMin = 0;
+  #instantMax = 0;
 
   constructor(opts: { halfLifeMs: number }, clock: Clock) {
     if (!(opts.halfLifeMs > 0)) throw new RangeError(`Ewma: halfLifeMs must be > 0, got ${opts.halfLifeMs}`);
@@ -47,11 +49,18 @@ export class Ewma {
       this.#lastAt = now;
     }
     // now <= lastAt: the same instant (or a clock that stepped back): join the current instant.
+    if (this.#instantN === 0 || sample < this.#instantMin) this.#instantMin = sample;
+    if (this.#instantN === 0 || sample > this.#instantMax) this.#instantMax = sample;
     this.#instantSum += sample;
     this.#instantN++;
     this.#count++;
     const w = this.#baseWeight;
-    this.#value = w * this.#base + (1 - w) * (this.#instantSum / this.#instantN);
+    const v = w * this.#base + (1 - w) * (this.#instantSum / this.#instantN);
+    // A weighted mean lies between its inputs, but rounding can step outside them: with subnormal
+    // samples 0.5·x + 0.5·x rounds below x (found by the property test). Clamp to the inputs.
+    const lo = w > 0 ? Math.min(this.#base, this.#instantMin) : this.#instantMin;
+    const hi = w > 0 ? Math.max(this.#base, this.#instantMax) : this.#instantMax;
+    this.#value = v < lo ? lo : v > hi ? hi : v;
   }
 
   /** 0 when no sample has been seen since construction or reset. */
