@@ -60,7 +60,7 @@ export class Ewma {
     // samples 0.5·x + 0.5·x rounds below x (found by the property test). Clamp to the inputs.
     const lo = w > 0 ? Math.min(this.#base, this.#instantMin) : this.#instantMin;
     const hi = w > 0 ? Math.max(this.#base, this.#instantMax) : this.#instantMax;
-    this.#value = v < lo ? lo : v > hi ? hi : v;
+    this.#value = Math.min(Math.max(v, lo), hi);
   }
 
   /** 0 when no sample has been seen since construction or reset. */
