@@ -8,10 +8,14 @@
 // response simply shows up as a long latency.
 //
 // usage: node bench/open-loop.mjs --url http://127.0.0.1:18001/ --rate 4000 --duration 10
-//          [--warmup 2] [--connections 128] [--timeout 10] [--label k=v]...
+//          [--warmup 2] [--connections 128] [--timeout 10] [--label k=v]... [--timeline FILE]
 // Prints one JSON object on stdout (latencies in ms): sent, completed, ok, non2xx, errors,
 // timedOut, achievedRate, p50/p90/p99/p999/max, and sendLag (how late the generator itself
 // sent: if sendLagP99 is large, the generator, not the target, was the bottleneck).
+// --timeline FILE also writes one line per request, "intended send (ms from start) latency (ms)
+// send lag (ms)" (latency NaN when not ok): where in the run the slow requests were, and whether
+// the generator was late sending them, to set beside a --trace-gc log of the target.
+import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
@@ -25,6 +29,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '128' },
     timeout: { type: 'string', default: '10' },
     label: { type: 'string', multiple: true, default: [] },
+    timeline: { type: 'string' },
   },
 });
 if (!values.url) {
@@ -142,6 +147,14 @@ async function main() {
   if (timedOut > 0) {
     console.error(`open-loop: ${timedOut} requests did not finish before the deadline`);
     process.exitCode = 1;
+  }
+  if (values.timeline) {
+    const intervalMs = 1000 / rate;
+    const lines = Array.from(
+      latency,
+      (x, i) => `${(i * intervalMs).toFixed(3)} ${x.toFixed(3)} ${lag[i].toFixed(3)}`,
+    );
+    writeFileSync(values.timeline, `${lines.join('\n')}\n`);
   }
   const okLat = Float64Array.from(latency.filter((x) => Number.isFinite(x))).sort();
   const lagSorted = Float64Array.from(lag).sort();

@@ -20,6 +20,8 @@
 #   KEEL_CACHE_CONFIG [bench/keel-cache-bench.yaml]   CACHE_DIR [RUN_DIR/nginx-cache-store, on tmpfs]
 #   ONLY [''] regex on target names   INSTALL [1]   RUN_DIR [/tmp/keel-bench]
 #   MICRO [0] run MICRO_DIR/*.js first [dist/bench/micro]   KEEL_PROF [0] write V8 CPU profiles of Keel
+#   KEEL_NODE_FLAGS [''] node flags for Keel (e.g. --trace-gc: the log is RUN_DIR/keel.log)
+#   TIMELINE [0] keep each open-loop run's per-request timeline in RUN_DIR/timeline-TARGET-RUN.txt
 #   QUIET_MAX [15] QUIET_WAIT [10]  before each run wait up to QUIET_WAIT s while other processes use > QUIET_MAX % CPU
 #   NICE [0]  run every benchmark process at this nice level (e.g. -10 on a shared box; needs root)
 #   PEERS_DIR [../shared/bench]   KEEL_CONFIG [bench/keel-bench.yaml]   KEEL_MAIN [dist/src/cli/main.js]
@@ -53,6 +55,8 @@ ONLY=${ONLY:-}
 MICRO=${MICRO:-0}
 MICRO_DIR=${MICRO_DIR:-$ROOT/dist/bench/micro}
 KEEL_PROF=${KEEL_PROF:-0}
+read -ra KEEL_NODE_FLAGS <<<"${KEEL_NODE_FLAGS:-}"
+TIMELINE=${TIMELINE:-0}
 NICE=${NICE:-0}
 QUIET_MAX=${QUIET_MAX:-15}
 QUIET_WAIT=${QUIET_WAIT:-10}
@@ -213,7 +217,7 @@ start_keel() { # NAME CPUS WORKERS PORT ADMIN_PORT [CONFIG]: ports 18700/18701 o
     rm -rf "$RUN/$name-prof"
     prof=(--cpu-prof "--cpu-prof-dir=$RUN/$name-prof")
   fi
-  start "$name" "$cpus" node "${prof[@]}" "$KEEL_MAIN" run -c "$RUN/$name.yaml" --workers "$workers"
+  start "$name" "$cpus" node "${KEEL_NODE_FLAGS[@]}" "${prof[@]}" "$KEEL_MAIN" run -c "$RUN/$name.yaml" --workers "$workers"
 }
 
 # ---------------------------------------------------------------- checks
@@ -364,10 +368,11 @@ run_wrk() { # PHASE TARGET RUN WRKCPUS
 }
 
 run_open_loop() { # PHASE TARGET RUN GENCPUS
-  local phase=$1 target=$2 run=$3 gcpus=$4 port=${TPORT[$2]} json
+  local phase=$1 target=$2 run=$3 gcpus=$4 port=${TPORT[$2]} json tl=()
+  [ "$TIMELINE" = 1 ] && tl=(--timeline "$RUN/timeline-$target-$run.txt")
   measure_begin "$target"
   json=$(pin "$gcpus" node "$HERE/open-loop.mjs" --url "http://127.0.0.1:$port/" --rate "$RATE" \
-    --duration "$RATE_DURATION" --warmup "$RATE_WARMUP" 2>>"$RUN/open-loop.err")
+    --duration "$RATE_DURATION" --warmup "$RATE_WARMUP" "${tl[@]}" 2>>"$RUN/open-loop.err")
   measure_end "$target"
   [ -n "$json" ] || json='{}'
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$phase" "$target" "$run" "$SRVCPU" "$STEAL" "$OTHERS" "$json" >>"$OPENLOOP"
