@@ -4,6 +4,7 @@
  */
 import { startApp } from '../app.js';
 import type { Config } from '../config/types.js';
+import { applyHeapGrowth } from '../supervisor/heap-growth.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { createLogger } from '../telemetry/logging.js';
 import { UserError } from './errors.js';
@@ -14,7 +15,10 @@ export async function runGateway(o: {
   config: Config;
   version: string;
   workers: number;
+  /** `--heap-growth`: applied here, and handed to every worker through the environment. */
+  heapGrowthPercent: number;
 }): Promise<void> {
+  applyHeapGrowth(o.heapGrowthPercent);
   const logger = createLogger(o.workers > 1 ? { base: { role: 'supervisor' } } : {});
   try {
     if (o.workers === 1) {

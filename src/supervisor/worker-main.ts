@@ -1,4 +1,6 @@
 /** Entry point of a `keel run --workers N` worker process (cluster.setupPrimary exec). */
+import { applyHeapGrowthFromEnv } from './heap-growth.js';
 import { runWorker } from './worker.js';
 
+applyHeapGrowthFromEnv();
 runWorker();

@@ -112,6 +112,13 @@ describe('keel schema, --help, --version, bad usage', () => {
   it('keel run refuses a bad --workers', () => {
     assert.equal(keel('run', '-c', file('good2.yaml', GOOD), '--workers', 'zero').code, 1);
   });
+  it('keel run refuses a bad --heap-growth, saying what it expects', () => {
+    for (const bad of ['lots', '-5', '1001']) {
+      const r = keel('run', '-c', file('good2.yaml', GOOD), '--workers', '1', '--heap-growth', bad);
+      assert.equal(r.code, 1, bad);
+      assert.match(r.stderr, /--heap-growth <percent>.*expected an integer 0\.\.1000/s, bad);
+    }
+  });
 });
 
 describe('keel demo fault: arguments are checked before calling the admin API', () => {

@@ -1,7 +1,8 @@
-/** `keel run -c FILE [--workers N]`: the config is validated before anything starts. */
+/** `keel run -c FILE [--workers N] [--heap-growth P]`: the config is validated before anything starts. */
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { formatProblem, loadConfigFile } from '../../config/index.js';
+import { DEFAULT_HEAP_GROWTH_PERCENT } from '../../supervisor/heap-growth.js';
 import { intArg } from '../args.js';
 import { UserError } from '../errors.js';
 
@@ -11,13 +12,18 @@ export function registerRun(program: Command): void {
     .description('run a gateway from a YAML or JSON config file')
     .requiredOption('-c, --config <file>', 'YAML or JSON config file')
     .option('-w, --workers <n>', 'worker processes (default: one per core)', intArg(1, 1024))
+    .option(
+      '--heap-growth <percent>',
+      `how much the V8 old generation may grow between full GCs, in % of what the last one kept; 0 = V8's own rule (default: ${DEFAULT_HEAP_GROWTH_PERCENT})`,
+      intArg(0, 1000),
+    )
     .addHelpText(
       'after',
       '\nSignals: SIGHUP reloads the file (an invalid one is refused; the last good config keeps serving);\n' +
         'SIGTERM/SIGINT drain in-flight requests (shutdown.drain_timeout) and exit 0.\n\n' +
         'Examples:\n  $ keel run -c keel.yaml\n  $ keel run -c keel.yaml --workers 1\n  $ kill -HUP <pid>   # reload the file',
     )
-    .action(async (opts: { config: string; workers?: number }) => {
+    .action(async (opts: { config: string; workers?: number; heapGrowth?: number }) => {
       const loaded = loadConfigFile(opts.config);
       if (!loaded.ok)
         throw new UserError(
@@ -30,6 +36,7 @@ export function registerRun(program: Command): void {
         config: loaded.config,
         version: loaded.version,
         workers: opts.workers ?? availableParallelism(),
+        heapGrowthPercent: opts.heapGrowth ?? DEFAULT_HEAP_GROWTH_PERCENT,
       });
     });
 }
