@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const tier = process.argv[2] ?? 'unit';
 if (tier !== 'unit' && tier !== 'services') {
@@ -29,8 +30,15 @@ if (files.length === 0) {
   console.log('no service tests in this build');
   process.exit(0);
 }
+// Checked once here; fc-seed.mjs would otherwise refuse it in every test process.
+const fcSeed = process.env.KEEL_FC_SEED;
+if (fcSeed !== undefined && fcSeed !== 'random' && !/^-?\d+$/.test(fcSeed)) {
+  console.error(`KEEL_FC_SEED must be an integer or "random", got "${fcSeed}"`);
+  process.exit(1);
+}
 const extra = process.env.KEEL_TEST_ARGS ? process.env.KEEL_TEST_ARGS.split(' ') : [];
-const seed = join(import.meta.dirname, 'fc-seed.mjs');
+// A file URL: --import takes a module specifier, and a bare Windows path is not one.
+const seed = pathToFileURL(join(import.meta.dirname, 'fc-seed.mjs')).href;
 const r = spawnSync(
   process.execPath,
   ['--test', '--test-concurrency=2', '--import', seed, ...extra, ...files],

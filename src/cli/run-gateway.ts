@@ -25,7 +25,14 @@ export async function runGateway(o: {
       const app = await startApp({ config: o.config, version: o.version, configPath: o.configPath, logger });
       installSignals(app, logger);
       logger.info(
-        { event: 'started', version: o.version, listeners: app.listeners, admin: app.admin, reason: 'run' },
+        {
+          event: 'started',
+          version: o.version,
+          listeners: app.listeners,
+          admin: app.admin,
+          heap_growth_percent: o.heapGrowthPercent,
+          reason: 'run',
+        },
         'keel is running',
       );
       return;
@@ -40,7 +47,14 @@ export async function runGateway(o: {
     const admin = await sup.start();
     installSignals(sup, logger);
     logger.info(
-      { event: 'started', version: o.version, workers: o.workers, admin, reason: 'run' },
+      {
+        event: 'started',
+        version: o.version,
+        workers: o.workers,
+        admin,
+        heap_growth_percent: o.heapGrowthPercent,
+        reason: 'run',
+      },
       `keel is running with ${o.workers} workers`,
     );
   } catch (err) {

@@ -49,6 +49,8 @@ describe('graceful shutdown', () => {
       assert.deepEqual(bad, [], `bad outcomes; log:\n${keel.output()}`);
       assert.ok(loop.outcomes.length > before, 'requests in flight at SIGTERM completed');
       assert.deepEqual(exit, { code: 0, signal: null }, keel.output());
+      // The started line says which heap-growth rule the process runs with (default 300).
+      assert.match(keel.output(), /"event":"started".*"heap_growth_percent":300/);
     } finally {
       keel.child.kill('SIGKILL');
     }

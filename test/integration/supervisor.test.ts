@@ -28,7 +28,7 @@ describe('supervisor', () => {
       `listeners: [{ port: ${port} }]\nadmin: { port: ${adminPort} }\n` +
         `pools:\n  app: { hosts: [${upstreams.map((u) => `"${u.url}"`).join(', ')}] }\nroutes:\n  - pool: app\n`,
     );
-    const keel = spawnKeel(['run', '-c', path, '--workers', '2']);
+    const keel = spawnKeel(['run', '-c', path, '--workers', '2', '--heap-growth', '150']);
     const admin = `http://127.0.0.1:${adminPort}`;
     try {
       const first = await workersUp(admin);
@@ -62,6 +62,7 @@ describe('supervisor', () => {
       assert.equal(pools?.[0]?.name, 'app');
       assert.equal(pools?.[0]?.hosts.length, 2);
       assert.match(keel.output(), /worker 1 died/);
+      assert.match(keel.output(), /"event":"started".*"heap_growth_percent":150/);
 
       // Reload: the primary validates first; a bad file touches no worker.
       writeFileSync(path, `${readFileSync(path, 'utf8')}  - pool: nowhere\n`);
