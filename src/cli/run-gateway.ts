@@ -6,6 +6,7 @@ import { startApp } from '../app.js';
 import type { Config } from '../config/types.js';
 import { applyHeapGrowth } from '../supervisor/heap-growth.js';
 import { Supervisor } from '../supervisor/supervisor.js';
+import { keepTickShape } from '../supervisor/tick-shape.js';
 import { createLogger } from '../telemetry/logging.js';
 import { UserError } from './errors.js';
 import { installSignals } from './signals.js';
@@ -19,6 +20,7 @@ export async function runGateway(o: {
   heapGrowthPercent: number;
 }): Promise<void> {
   applyHeapGrowth(o.heapGrowthPercent);
+  keepTickShape();
   const logger = createLogger(o.workers > 1 ? { base: { role: 'supervisor' } } : {});
   try {
     if (o.workers === 1) {
