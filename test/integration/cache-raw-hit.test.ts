@@ -106,6 +106,17 @@ after(async () => {
   for (const r of rigs) await r.close();
 });
 
+/** A response with no socket, as node builds it for a keep-alive HTTP/1.1 GET (keep-alive timeout 5 s). */
+function socketless(): ServerResponse {
+  const res = new ServerResponse({
+    method: 'GET',
+    httpVersionMajor: 1,
+    httpVersionMinor: 1,
+  } as IncomingMessage);
+  (res as unknown as { _keepAliveTimeout: number })._keepAliveTimeout = 5000;
+  return res;
+}
+
 /** Node's own Date is its wall clock's second; compare heads with the value of Date blanked. */
 const blankDate = (s: string): string => s.replace(/\r\nDate: [^\r]*/, '\r\nDate: -');
 
@@ -160,14 +171,9 @@ describe('raw hit: the bytes of node:http', () => {
   });
 
   it('refuses what node would refuse, and statuses without a body', () => {
-    const res = new ServerResponse({
-      method: 'GET',
-      httpVersionMajor: 1,
-      httpVersionMinor: 1,
-    } as IncomingMessage);
+    const res = socketless();
     const kres = res as KeelResponse;
     const state = res as unknown as { shouldKeepAlive: boolean; _keepAliveTimeout: number };
-    state._keepAliveTimeout = 5000;
     assert.equal(rawWritable(kres), true);
     state.shouldKeepAlive = false;
     assert.equal(rawWritable(kres), false, 'a response that closes its connection');
@@ -194,12 +200,7 @@ describe('raw hit: the bytes of node:http', () => {
 describe('raw hit: HotRenders', () => {
   it('keeps the renders of one second, at most max of them', () => {
     const hot = new HotRenders(2);
-    const res = new ServerResponse({
-      method: 'GET',
-      httpVersionMajor: 1,
-      httpVersionMinor: 1,
-    } as IncomingMessage);
-    (res as unknown as { _keepAliveTimeout: number })._keepAliveTimeout = 5000;
+    const res = socketless();
     const r = renderRaw(res as KeelResponse, 200, FIELDS, 'x-request-id', 10, BODY)!;
     const [a, b, c] = [{}, {}, {}];
     assert.equal(hot.get(a, 10), undefined);
@@ -214,13 +215,8 @@ describe('raw hit: HotRenders', () => {
   });
 
   it('a render fits the same fields, id field and keep-alive settings only', () => {
-    const res = new ServerResponse({
-      method: 'GET',
-      httpVersionMajor: 1,
-      httpVersionMinor: 1,
-    } as IncomingMessage);
+    const res = socketless();
     const state = res as unknown as { _keepAliveTimeout: number; _maxRequestsPerSocket: number | undefined };
-    state._keepAliveTimeout = 5000;
     const kres = res as KeelResponse;
     const r = renderRaw(kres, 200, FIELDS, 'x-request-id', 10, BODY)!;
     assert.equal(r.fits(FIELDS, 'x-request-id', kres), true);
