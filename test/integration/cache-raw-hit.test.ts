@@ -73,6 +73,8 @@ const FIELDS = [
  * A node:http server: `/plain` answers with writeHead + end(body), node's ordinary path, and
  * `/raw` with renderRaw + endRaw; `?date` adds an explicit Date field to both.
  */
+let held: (() => void) | null = null;
+
 async function pair(tune: (s: Server) => void = () => undefined): Promise<{ port: number; server: Server }> {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://t');
@@ -80,10 +82,20 @@ async function pair(tune: (s: Server) => void = () => undefined): Promise<{ port
       ? [...FIELDS, 'Date', 'Tue, 01 Dec 2026 10:00:00 GMT']
       : FIELDS;
     const kres = res as KeelResponse;
+    if (url.pathname === '/held') {
+      // Answered only once the next request on the connection has been answered (pipelining).
+      held = () => {
+        res.writeHead(200, [...fields, 'x-held', '1', 'x-request-id', ID]);
+        res.end(BODY);
+      };
+      return;
+    }
     if (url.pathname === '/raw' && rawWritable(kres)) {
       const r = renderRaw(kres, 200, fields, 'x-request-id', Math.floor(Date.now() / 1000), BODY);
       assert.ok(r !== null);
       endRaw(kres, 200, r.prefix + ID + r.suffix);
+      held?.();
+      held = null;
       return;
     }
     res.writeHead(200, [...fields, 'x-request-id', ID]);
@@ -145,6 +157,16 @@ describe('raw hit: the bytes of node:http', () => {
     assert.equal(got.responses.length, 3);
     assert.equal(got.closed, false);
     assert.equal(new Set(got.responses).size, 1);
+  });
+
+  it('waits its turn behind an earlier response still pending on the connection', async () => {
+    const { port } = await pair();
+    const got = await talk(port, GET('/held?date') + GET('/raw?date') + GET('/raw?date'), 3);
+    const plain = await talk(port, GET('/plain?date'), 1);
+    assert.match(got.responses[0]!, /\r\nx-held: 1\r\n/);
+    assert.equal(got.responses[1], plain.responses[0]);
+    assert.equal(got.responses[2], plain.responses[0]);
+    assert.equal(got.closed, false);
   });
 
   it("follows node's keep-alive settings: the timeout, max requests, and the last one closes", async () => {
