@@ -234,6 +234,9 @@ describe('raw hit: HotRenders', () => {
     assert.equal(hot.get(c, 10), undefined);
     assert.equal(hot.get(a, 11), undefined, 'a new second starts empty');
     assert.equal(hot.size, 0);
+    hot.set(b, null);
+    assert.equal(hot.get(b, 11), null, 'a refusal is remembered for the second');
+    assert.equal(hot.get(b, 12), undefined);
   });
 
   it('a render fits the same fields, id field and keep-alive settings only', () => {

@@ -694,10 +694,11 @@ export class CacheLink extends Link {
     const idName = ex.snap.rules.requestIdHeader;
     const sec = Math.floor(now / 1000);
     let r: RawRender | null | undefined = this.#hot.get(p, sec);
+    if (r === null) return false; // refused this second already: no probe render per hit
     if (r === undefined || !r.fits(fields, idName, res)) {
       r = renderRaw(res, p.status, fields, idName, sec, body);
-      if (r === null) return false;
       this.#hot.set(p, r);
+      if (r === null) return false;
     }
     ex.state = COMMITTED;
     ex.status = p.status;

@@ -166,7 +166,7 @@ function hasField(fields: readonly string[], lower: string): boolean {
  * hold is bounded — `max` × (head + RAW_BODY_MAX) — whatever the size of the store.
  */
 export class HotRenders {
-  readonly #map = new Map<object, RawRender>();
+  readonly #map = new Map<object, RawRender | null>();
   readonly #max: number;
   #sec = -1;
 
@@ -174,7 +174,8 @@ export class HotRenders {
     this.#max = max;
   }
 
-  get(key: object, sec: number): RawRender | undefined {
+  /** undefined: not rendered this second; null: tried this second, node refused (see renderRaw). */
+  get(key: object, sec: number): RawRender | null | undefined {
     if (sec !== this.#sec) {
       this.#map.clear();
       this.#sec = sec;
@@ -183,7 +184,7 @@ export class HotRenders {
     return this.#map.get(key);
   }
 
-  set(key: object, render: RawRender): void {
+  set(key: object, render: RawRender | null): void {
     if (this.#map.size < this.#max) this.#map.set(key, render);
   }
 
