@@ -21,7 +21,7 @@ import {
 } from './job.js';
 import { baseKeyOfUrl, type KeyRules, primaryKey, variantKey } from './keys.js';
 import { fieldsOf, Prepared, type ServeRules, storablePairs } from './prepared.js';
-import { endRaw, HotRenders, RAW_BODY_MAX, type RawRender, rawWritable, renderRaw } from './raw-hit.js';
+import { RawHits } from './raw-hit.js';
 import {
   downstreamFields,
   pairsAfter304,
@@ -55,8 +55,6 @@ import {
 import type { StoredEntry } from './store/index.js';
 
 const NO_FIELDS: Fields = Object.freeze({});
-/** Raw-hit renders kept per route and second: at most this × (head + RAW_BODY_MAX) bytes. */
-const RAW_RENDERS_MAX = 1024;
 const SAFE: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 /** How long a response stays stored past its freshness and stale windows, for revalidation (ms). */
 export const KEEP_FOR_REVALIDATION_MS = 600_000;
@@ -91,8 +89,8 @@ export class CacheLink extends Link {
   /** Prepared views of stored entries, per route (the browser policy differs by route). */
   readonly #prepared = new WeakMap<StoredEntry, Prepared>();
   readonly #done = (ex: Exchange, job: CacheJob, ok: boolean): void => this.#captured(ex, job, ok);
-  /** This second's raw-hit renders of the hottest entries (raw-hit.ts). */
-  readonly #hot = new HotRenders(RAW_RENDERS_MAX);
+  /** Plain fresh GET hits written as one string (raw-hit.ts). */
+  readonly #raw = new RawHits();
   /** The browser policy as the bytes downstreamFields adds. */
   readonly #browser: { readonly value: Buffer; readonly override: boolean } | null;
 
@@ -649,7 +647,8 @@ export class CacheLink extends Link {
       clientConditionalMatches(job.fields, p.headers);
     let h: string[];
     if (member === null && !notModified) {
-      if (ex.method === 'GET' && (job.hints & HAS_RANGE) === 0 && this.#raw(ex, p, now, outcome)) return;
+      if (ex.method === 'GET' && (job.hints & HAS_RANGE) === 0 && this.#raw.answer(ex, p, now, outcome))
+        return;
       h = p.hitFields(now).slice();
     } else {
       h = (notModified ? p.outNotModified : p.out).slice();
@@ -683,28 +682,6 @@ export class CacheLink extends Link {
     ex.cacheOutcome = outcome;
     if (body === null) res.end();
     else res.end(body);
-  }
-
-  /** A plain fresh GET hit as one write (raw-hit.ts); false when the ordinary path must answer. */
-  #raw(ex: Exchange, p: Prepared, now: number, outcome: CacheOutcome): boolean {
-    const res = ex.res;
-    const body = p.entry.body;
-    if (body.length > RAW_BODY_MAX || ex.gw.draining || !rawWritable(res)) return false;
-    const fields = p.hitFields(now);
-    const idName = ex.snap.rules.requestIdHeader;
-    const sec = Math.floor(now / 1000);
-    let r: RawRender | null | undefined = this.#hot.get(p, sec);
-    if (r === null) return false; // refused this second already: no probe render per hit
-    if (r === undefined || !r.fits(fields, idName, res)) {
-      r = renderRaw(res, p.status, fields, idName, sec, body);
-      this.#hot.set(p, r);
-      if (r === null) return false;
-    }
-    ex.state = COMMITTED;
-    ex.status = p.status;
-    ex.cacheOutcome = outcome;
-    endRaw(res, p.status, r.prefix + ex.requestId + r.suffix);
-    return true;
   }
 
   /** §5.2.1.7 only-if-cached with nothing usable stored: 504. */

@@ -1,5 +1,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
+import { COMMITTED, type Exchange } from '../exchange.js';
 import type { KeelResponse } from '../messages.js';
+import type { Prepared } from './prepared.js';
 
 /*
  * The raw hit: a plain fresh cache hit written as one string, head and body, in one socket write.
@@ -47,6 +49,8 @@ interface NodeResponseState {
 
 /** Bodies up to this size are copied into the message string (a larger one is not worth the copy). */
 export const RAW_BODY_MAX = 16 * 1024;
+/** Renders kept per route and second: at most this × (head + RAW_BODY_MAX) bytes. */
+const RAW_RENDERS_MAX = 1024;
 
 /** True when `res` is a fresh keep-alive response whose head node:http would build as the probe's. */
 export function rawWritable(res: KeelResponse): boolean {
@@ -190,5 +194,35 @@ export class HotRenders {
 
   get size(): number {
     return this.#map.size;
+  }
+}
+
+/** A route's raw hits (CacheLink): the renders of this second, and the answer itself. */
+export class RawHits {
+  readonly #hot = new HotRenders(RAW_RENDERS_MAX);
+
+  /**
+   * Answers a plain fresh GET hit of `p` as one write, with `outcome` for the access log; false
+   * when the ordinary writeHead path must answer instead (nothing was written).
+   */
+  answer(ex: Exchange, p: Prepared, now: number, outcome: string): boolean {
+    const res = ex.res;
+    const body = p.entry.body;
+    if (body.length > RAW_BODY_MAX || ex.gw.draining || !rawWritable(res)) return false;
+    const fields = p.hitFields(now);
+    const idName = ex.snap.rules.requestIdHeader;
+    const sec = Math.floor(now / 1000);
+    let r = this.#hot.get(p, sec);
+    if (r === null) return false; // refused this second already: no probe render per hit
+    if (r === undefined || !r.fits(fields, idName, res)) {
+      r = renderRaw(res, p.status, fields, idName, sec, body);
+      this.#hot.set(p, r);
+      if (r === null) return false;
+    }
+    ex.state = COMMITTED;
+    ex.status = p.status;
+    ex.cacheOutcome = outcome;
+    endRaw(res, p.status, r.prefix + ex.requestId + r.suffix);
+    return true;
   }
 }
