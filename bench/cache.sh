@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Only the cache-hit benchmark of issue 4: bench/run.sh's phase "cache" (nginx proxy_cache, a bare
-# node:http server answering a Keel hit's bytes, Keel with a caching route). Every knob of run.sh
-# applies, e.g.  RUNS=1 DURATION=3s WARMUP_NODE=5s bash bench/cache.sh   # smoke pass
+# Only the cache-hit benchmark (docs/benchmarks.md, "Cache hits"): bench/run.sh's phase "cache"
+# (nginx proxy_cache, a bare node:http server answering a Keel hit's bytes, Keel with a caching
+# route). Every knob of run.sh applies, e.g.
+#   RUNS=1 DURATION=3s WARMUP_NODE=5s bash bench/cache.sh   # smoke pass
 # `npm run bench` runs this phase too, after the proxy phases (CACHE=0 skips it there).
 PHASES=cache exec bash "$(dirname "${BASH_SOURCE[0]}")/run.sh" "$@"

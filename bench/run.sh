@@ -16,7 +16,7 @@
 #        (so no target queues: on a slow box a fixed 4000/s exceeded fastify's capacity), or a number
 #   OPEN_LOOP [1]  OPEN_LOOP_TARGETS ["direct-nginx nginx fastify-http-proxy undici-stream keel"]
 #   PHASES ["pinned"] (add "smp" for the whole-box phase)   WRK_CPUS [0]  SUT_CPUS [1]
-#   CACHE [1] run the cache-hit phase "cache" after PHASES (issue 4; 0 skips it, PHASES=cache runs only it)
+#   CACHE [1] run the cache-hit phase "cache" after PHASES (0 skips it, PHASES=cache runs only it)
 #   KEEL_CACHE_CONFIG [bench/keel-cache-bench.yaml]   CACHE_DIR [RUN_DIR/nginx-cache-store, on tmpfs]
 #   ONLY [''] regex on target names   INSTALL [1]   RUN_DIR [/tmp/keel-bench]
 #   MICRO [0] run MICRO_DIR/*.js first [dist/bench/micro]   KEEL_PROF [0] write V8 CPU profiles of Keel
@@ -499,7 +499,7 @@ phase_smp() {
   keel_profiles keel-w2
 }
 
-# ---------------------------------------------------------------- cache phase (issue 4)
+# ---------------------------------------------------------------- cache phase
 prepare_cache_dir() { # a fresh, empty nginx cache on tmpfs, so a hit never waits on a disk
   local shm=/dev/shm/keel-bench-nginx-cache
   rm -rf "$CACHE_DIR" "$shm"
@@ -673,7 +673,7 @@ quiet_check() { # warn when other processes keep the box busy: their CPU lands o
 }
 quiet_check
 T0=$(date +%s)
-# The cache-hit phase (issue 4) runs last unless CACHE=0; PHASES=cache runs only it.
+# The cache-hit phase runs last unless CACHE=0; PHASES=cache runs only it.
 [ "$CACHE" = 1 ] && [[ " $PHASES " != *" cache "* ]] && PHASES="$PHASES cache"
 for ph in $PHASES; do
   case $ph in

@@ -3,8 +3,8 @@
 // Closed loop (wrk): medians over the interleaved runs of rps, p50 and p99 (each taken
 // independently), ratios as a ratio of medians and as the median of per-round ratios (a
 // round shares the machine's momentary conditions), then Keel's ratios against each peer
-// with the targets of issue 2. Open loop: medians of p50/p99 at the same offered rate and
-// Keel's p99 ÷ nginx's p99. Phase "cache" (issue 4) has its own table: cache hits of nginx
+// with the targets of docs/benchmarks.md "Targets". Open loop: medians of p50/p99 at the same
+// offered rate and Keel's p99 ÷ nginx's p99. Phase "cache" has its own table: cache hits of nginx
 // proxy_cache, a bare node:http server and Keel, and keel-cache's ratios to both.
 import { readFileSync } from 'node:fs';
 
@@ -114,7 +114,7 @@ for (const phase of phases) {
   p();
   p('"of medians" = median rps ÷ median rps; "per round" = median over rounds of the ratio within a round.');
   p();
-  p('| ratio | of medians | per round | target (issue 2) |');
+  p('| ratio | of medians | per round | target |');
   p('|---|---:|---:|---|');
   for (const k of keels) {
     for (const peer of peers) {
@@ -130,15 +130,15 @@ for (const phase of phases) {
   }
 }
 
-// ---------------------------------------------------------------- cache hits (issue 4)
+// ---------------------------------------------------------------- cache hits
 // Cache hits of one 100-byte answer: nginx proxy_cache, a bare node:http server answering a Keel
-// hit's bytes (the Node floor) and Keel; the origin is idle during the runs. Issue 4's target:
+// hit's bytes (the Node floor) and Keel; the origin is idle during the runs. The cache-hit target:
 // keel-cache ≥ 0.6 × nginx-cache requests/s, on one worker.
 function cacheSection(pr) {
   const { targets, stats } = closedLoopStats(pr);
   const ref = (t) => stats[t]?.rps;
   p();
-  p('## Cache hits (issue 4)');
+  p('## Cache hits');
   p();
   p(
     `${pr[0].desc}. Every answer is a hit of the same 100-byte object (the origin's CPU shows it). ` +
@@ -168,7 +168,7 @@ function cacheSection(pr) {
   p();
   p('"of medians" = median ÷ median; "per round" = median over rounds of the ratio within a round.');
   p();
-  p('| ratio | rps, of medians | rps, per round | p99, of medians | p99, per round | target (issue 4) |');
+  p('| ratio | rps, of medians | rps, per round | p99, of medians | p99, per round | target |');
   p('|---|---:|---:|---:|---:|---|');
   for (const peer of ['nginx-cache', 'node-http-bytes']) {
     if (!stats[peer]) continue;
