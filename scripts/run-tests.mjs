@@ -26,7 +26,8 @@ if (files.length === 0 && tier === 'unit') {
   process.exit(1);
 }
 if (files.length === 0) {
-  // The services tier grows with the issues that need Redis, Prometheus, Alertmanager or Chromium.
+  // Only files under test/services/ need Redis, Prometheus, Alertmanager or Chromium; a build may
+  // have none.
   console.log('no service tests in this build');
   process.exit(0);
 }

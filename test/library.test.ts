@@ -1,5 +1,5 @@
 /**
- * The package root is a promise to library users (issue 2, "Library"): the primitives are
+ * The package root is a promise to library users (docs/library.md): the primitives are
  * importable from `keel` and work with an injected clock and random source, doing no I/O.
  */
 import assert from 'node:assert/strict';

@@ -1,6 +1,6 @@
 /**
  * The JSON shapes of the admin API: the only types the dashboard shares with the server
- * (ARCHITECTURE.md, admin/). Plain data, JSON-safe.
+ * (docs/architecture.md, "Rooms": admin/ and dashboard/). Plain data, JSON-safe.
  */
 import type { ConfigProblem, RouteMatch } from '../config/types.js';
 import type { PoolView } from '../proxy/upstream/types.js';

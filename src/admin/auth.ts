@@ -1,5 +1,5 @@
 /**
- * Who may call what (issue 2 + docs/operations.md "Admin API"):
+ * Who may call what (docs/operations.md, "The admin API" and its "Auth"):
  * - probes (/healthz, /readyz) are always open, so orchestrators need no secret;
  * - with admin.token set, every mutating call (POST) needs `Authorization: Bearer <token>`;
  * - on a non-loopback address every call but the probes needs it, and startup refuses a

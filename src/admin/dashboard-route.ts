@@ -1,5 +1,5 @@
 /**
- * The dashboard's static files (issue 6, docs/dashboard.md): GET / serves dashboard/index.html,
+ * The dashboard's static files (docs/dashboard.md): GET / serves dashboard/index.html,
  * /dashboard/*.js|css its code and style, /assets/uplot.* the charting library from
  * node_modules. Every file is read once, at startup, from a fixed list — no path from the request
  * ever reaches the file system — and nothing points outside this server, so the page works with

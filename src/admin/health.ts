@@ -2,10 +2,10 @@
  * Readiness as data: the /readyz body (application/health+json, draft-inadarei-api-health-check)
  * derived from plain inputs, so the rules are unit-tested without a gateway.
  *
- * Rules (issue 3, Health): fail when draining, when no config is loaded, or when a required pool
- * has no available host; a pool marked `optional: true` with no available host is `warn` (a
- * nice-to-have dependency is down: keep receiving traffic). The draft maps pass and warn to a
- * 2xx and fail to a 4xx/5xx (§3.1); we answer 503 so load balancers stop sending.
+ * Rules (docs/observability.md, "Health endpoints"): fail when draining, when no config is loaded,
+ * or when a required pool has no available host; a pool marked `optional: true` with no available
+ * host is `warn` (a nice-to-have dependency is down: keep receiving traffic). The draft maps pass
+ * and warn to a 2xx and fail to a 4xx/5xx (§3.1); we answer 503 so load balancers stop sending.
  */
 import type { HealthStatus, ReadyBody, ReadyCheck } from './api-types.js';
 

@@ -1,6 +1,6 @@
 /**
  * Keel's own version for the health body's `version` (draft-inadarei-api-health-check §3.2).
- * cli/version.ts reads the same file, but nothing may import cli/ (ARCHITECTURE.md).
+ * cli/version.ts reads the same file, but nothing may import cli/ (docs/architecture.md, "Rooms").
  */
 import { readFileSync } from 'node:fs';
 

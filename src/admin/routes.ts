@@ -123,7 +123,7 @@ export function coreRoutes(b: AdminBackend): AdminRoute[] {
     {
       method: 'POST',
       path: '/api/v1/cache/purge',
-      // Always behind the admin token, even on loopback (issue 4: "requires the admin token").
+      // Always behind the admin token, even on loopback (docs/caching.md, "Purging").
       access: 'secret',
       handle: async ({ body }) => {
         if (!b.cachePurge)

@@ -1,6 +1,7 @@
 /**
- * The admin server: node:http, no framework (issue 2, admin). It must never crash on bad
- * input: every handler error becomes a JSON answer, bodies are bounded, slow clients time out.
+ * The admin server: node:http, no framework (docs/operations.md, "The admin API"). It must never
+ * crash on bad input: every handler error becomes a JSON answer, bodies are bounded, slow clients
+ * time out.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

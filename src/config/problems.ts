@@ -1,6 +1,7 @@
 /**
- * Zod issues → ConfigProblems: each names its path, quotes the value received and says what
- * would be valid (STYLE.md §6). Messages are ours, not zod's, so they read the same everywhere.
+ * Zod issues → ConfigProblems: each names its path, quotes the value received and says what would
+ * be valid (docs/architecture.md, "Config at the boundary"). Messages are ours, not zod's, so they
+ * read the same everywhere.
  */
 import type { z } from 'zod';
 import { describeValue, kindOf, type PathSegment, renderPath } from './path.js';

@@ -70,7 +70,7 @@ const hedge = z
   })
   .meta({ title: 'Hedging' });
 
-/** Per-route edge cache (issue 4, docs/caching.md): RFC 9111 shared-cache rules, opt-in per route. */
+/** Per-route edge cache (docs/caching.md): RFC 9111 shared-cache rules, opt-in per route. */
 const cache = z
   .strictObject({
     enabled: bool('Default true once the cache object is given.'),
@@ -110,7 +110,7 @@ const cache = z
   })
   .meta({ title: 'Route cache' });
 
-/** Per-route browser policy (issue 4 "Browser layer"): the Cache-Control clients receive. */
+/** Per-route browser policy: the Cache-Control clients receive (docs/caching.md, "Browser layer"). */
 const browserCache = z
   .strictObject({
     cache_control: z

@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} in plain strings is the config syntax, not a mistake
 /**
- * The input schema of `slos:` and `alerts:` (issue 5, docs/slo.md). SLO windows and alert
+ * The input schema of `slos:` and `alerts:` (docs/slo.md, docs/alerts.md). SLO windows and alert
  * windows are long (days), so they take their own duration grammar with a "d" unit; they are
  * never timers, so Node's 24.8-day timer limit does not apply to them.
  */

@@ -135,7 +135,7 @@ export interface RouteConfig {
   max_body_bytes: number;
   /** The route's edge cache (docs/caching.md); null = not cached. */
   cache: RouteCacheConfig | null;
-  /** The Cache-Control policy for clients (issue 4 "Browser layer"); null = upstream's as is. */
+  /** The Cache-Control policy for clients; null = upstream's as is (docs/caching.md, "Browser layer"). */
   browser_cache: BrowserCacheConfig | null;
 }
 
@@ -227,7 +227,7 @@ export interface SloConfig {
   good: { client_errors_bad: boolean; bad_statuses: number[] };
   alerting: {
     enabled: boolean;
-    /** Required when alerting is enabled (issue 5: no alert without a runbook). */
+    /** Required when alerting is enabled: no alert without a runbook (docs/alerts.md). */
     runbook_url: string | null;
     /** No alert fires with fewer events than this in the long window (a quiet route is not paged). */
     min_events: number;
@@ -235,7 +235,10 @@ export interface SloConfig {
     /** Names of alerts.receivers this SLO's alerts go to; empty = all. */
     receivers: string[];
   };
-  /** Budget policy the gateway enforces while the budget burns fast or is spent (issue 5). */
+  /**
+   * Budget policy the gateway enforces while the budget burns fast or is spent
+   * (docs/slo-runtime.md, "Budget policy").
+   */
   policy: {
     /** Stop retrying this SLO's routes while a page-severity alert fires or the budget is spent. */
     stop_retries: boolean;
@@ -289,7 +292,10 @@ export interface Config {
   routes: RouteConfig[];
 }
 
-/** One problem found in a config: the unit of every error report (STYLE.md §6). */
+/**
+ * One problem found in a config: the unit of every error report (docs/architecture.md, "Config at
+ * the boundary").
+ */
 export interface ConfigProblem {
   /** Path in the config, e.g. "routes[2].pool". */
   path: string;

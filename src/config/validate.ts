@@ -1,6 +1,7 @@
 /**
  * The pipeline: substitute env → schema (section by section, pool by pool, route by route) →
- * defaults → semantic checks → freeze. Problems are data, all of them collected (STYLE.md §6).
+ * defaults → semantic checks → freeze. Problems are data, all of them collected
+ * (docs/architecture.md, "Config at the boundary").
  */
 import { DEFAULT_TOP, merge } from './defaults.js';
 import { type Env, substituteEnv } from './env.js';

@@ -3,9 +3,10 @@ import type { BreakerStateName } from './events.js';
 export type { BreakerStateName };
 
 /**
- * The breaker's state as a discriminated union (STYLE.md §1): only an OPEN breaker has an
- * `openedAt`/`until`, only a HALF_OPEN one counts probes. Times are clock readings (ms).
- * `opens` counts consecutive opens without a close in between; it drives the doubling timeout.
+ * The breaker's state as a discriminated union (docs/architecture.md, "State machines as tagged
+ * unions"): only an OPEN breaker has an `openedAt`/`until`, only a HALF_OPEN one counts probes.
+ * Times are clock readings (ms). `opens` counts consecutive opens without a close in between; it
+ * drives the doubling timeout.
  */
 export type BreakerState =
   | { kind: 'closed'; since: number; consecutiveFailures: number }

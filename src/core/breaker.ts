@@ -16,7 +16,7 @@ export type { BreakerOptions, BreakerSnapshot, BreakerState, BreakerStateName, B
 type Listener = (t: BreakerTransition) => void;
 
 /**
- * The circuit breaker lifecycle of issue 2 (docs/lifecycles.md):
+ * The circuit breaker lifecycle (docs/lifecycles.md, "Circuit breaker"):
  * CLOSED --(failure rate or N consecutive failures)--> OPEN --(open timeout elapsed)--> HALF_OPEN
  * --(probe succeeded)--> CLOSED, or --(probe failed)--> OPEN with the timeout doubled (capped).
  *

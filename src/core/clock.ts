@@ -1,6 +1,7 @@
 /**
- * Time comes in through this interface so that every primitive can be driven by a scripted
- * clock in tests (STYLE.md §4). Core code never reads the system time itself.
+ * Time comes in through this interface so that every primitive can be driven by a scripted clock in
+ * tests (docs/architecture.md, "Injected time and randomness"). Core code never reads the system
+ * time itself.
  */
 export interface Clock {
   /** Milliseconds. Only differences matter to core primitives; the system clock uses the epoch. */

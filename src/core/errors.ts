@@ -1,6 +1,7 @@
 /**
  * Every error Keel produces has a stable code, an HTTP status where one applies, and a documented
- * meaning and fix (STYLE.md §5). docs/errors.md lists the same codes; a test keeps them in step.
+ * meaning and fix (docs/architecture.md, "Stable error codes"). docs/errors.md lists the same
+ * codes; a test keeps them in step.
  */
 
 export interface ErrorSpec {

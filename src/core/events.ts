@@ -1,9 +1,10 @@
 /**
  * The events the data plane publishes, and the bus they travel on.
  *
- * The proxy never imports telemetry (ARCHITECTURE.md): metrics, logs, traces and the SLO engine
- * subscribe here. Publishing costs one boolean check when nobody listens (STYLE.md §8): callers
- * write `if (ch.active) ch.publish(build())` so the payload is not even built.
+ * The proxy never imports telemetry (docs/architecture.md, "Rooms"): metrics, logs, traces and the
+ * SLO engine subscribe here. Publishing costs one boolean check when nobody listens
+ * (docs/architecture.md, "Pay only when observed"): callers write `if (ch.active)
+ * ch.publish(build())` so the payload is not even built.
  *
  * A bus is an object, not a process-global like node:diagnostics_channel, so that two gateways in
  * one process (tests, embedding) never see each other's events.
@@ -121,7 +122,10 @@ export interface PanicEvent {
   at: number;
 }
 
-/** A stored response was revalidated upstream (issue 4): with the client waiting, or in the background. */
+/**
+ * A stored response was revalidated upstream (docs/caching.md): with the client waiting, or in the
+ * background.
+ */
 export interface CacheRevalidateEvent {
   route: string;
   pool: string;
@@ -165,9 +169,9 @@ export interface DrainEvent {
 }
 
 /**
- * An SLO burn-rate alert changed state (issue 5). Published by the SLO engine; alert senders,
- * logs, metrics and the handoff report subscribe. `key` is stable per SLO and tier, so senders
- * use it as the dedup key (PagerDuty dedup_key, Opsgenie alias, Alertmanager labels).
+ * An SLO burn-rate alert changed state (docs/slo.md, "Alert tiers"). Published by the SLO engine;
+ * alert senders, logs, metrics and the handoff report subscribe. `key` is stable per SLO and tier,
+ * so senders use it as the dedup key (PagerDuty dedup_key, Opsgenie alias, Alertmanager labels).
  */
 export interface SloAlertEvent {
   key: string; // `${slo}:${tier}`

@@ -4,7 +4,8 @@
  * calls cancel() when one fires, so this stays pure.
  *
  * The queue is an intrusive doubly linked list of the tickets themselves: enqueue, dequeue and
- * cancel are O(1), with no array shifting (STYLE.md §10).
+ * cancel are O(1), with no array shifting (docs/architecture.md,
+ * "No allocation on the hot path").
  */
 export interface QueueTicket {
   readonly id: number;

@@ -1,6 +1,6 @@
 /**
  * Randomness comes in through this interface so that jitter, sampling and balancer choices are
- * reproducible in tests (STYLE.md §4).
+ * reproducible in tests (docs/architecture.md, "Injected time and randomness").
  */
 export interface Random {
   /** A float in [0, 1). */

@@ -5,7 +5,7 @@
  * `minConcurrent` keeps retries possible when traffic is low.
  *
  * The caller decides what counts as an active request (the pool counts client requests, and
- * hedges take retry slots too — issue 2).
+ * hedges take retry slots too — docs/proxying.md, "Hedging").
  */
 export class RetryBudget {
   readonly #ratio: number;

@@ -4,11 +4,11 @@ import type { Clock } from './clock.js';
  * A time-bucketed rolling counter: how many requests (and how many of them failed) were recorded
  * over the last `windowMs`, at the granularity of one bucket (`windowMs / buckets`).
  *
- * Hot path (STYLE.md §10): three fixed typed arrays allocated once; buckets are rotated lazily when
- * they are touched, so there is no timer and no allocation per record. A bucket is keyed by its
- * epoch `floor(now / bucketMs)`; a slot whose epoch is older than the window is stale and reads
- * as zero. Counting is exact at bucket granularity: `totals()` covers the current bucket and the
- * `buckets - 1` before it.
+ * Hot path (docs/architecture.md, "No allocation on the hot path"): three fixed typed arrays
+ * allocated once; buckets are rotated lazily when they are touched, so there is no timer and no
+ * allocation per record. A bucket is keyed by its epoch `floor(now / bucketMs)`; a slot whose epoch
+ * is older than the window is stale and reads as zero. Counting is exact at bucket granularity:
+ * `totals()` covers the current bucket and the `buckets - 1` before it.
  */
 export class RollingCounter {
   readonly #bucketMs: number;

@@ -1,8 +1,8 @@
 /**
- * The demo gateway config (issue 2, "The demo"), written as the raw object a user would put in a
- * file and passed through validateConfig, so the demo exercises the same path as `keel run`.
- * Timings are short on purpose: a newcomer who puts app-2 down should see health, ejection and
- * the breaker react within a few seconds.
+ * The demo gateway config (docs/operations.md, "The demo walkthrough"), written as the raw object a
+ * user would put in a file and passed through validateConfig, so the demo exercises the same path
+ * as `keel run`. Timings are short on purpose: a newcomer who puts app-2 down should see health,
+ * ejection and the breaker react within a few seconds.
  */
 import { type LoadResult, validateConfig } from '../config/index.js';
 

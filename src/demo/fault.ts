@@ -1,6 +1,6 @@
 /**
- * The fault a demo upstream is told to play (issue 2, "The demo"). Parsed in one place so the
- * admin API and `keel demo fault` accept and refuse exactly the same inputs.
+ * The fault a demo upstream is told to play (docs/operations.md, `keel demo fault`). Parsed in one
+ * place so the admin API and `keel demo fault` accept and refuse exactly the same inputs.
  */
 
 export const FAULT_MODES = ['ok', 'down', 'slow', 'errors'] as const;

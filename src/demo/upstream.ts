@@ -1,5 +1,6 @@
 /**
- * A demo upstream: a tiny JSON service that can be told to fail (issue 2, "The demo").
+ * A demo upstream: a tiny JSON service that can be told to fail (docs/operations.md, "The demo
+ * walkthrough").
  *
  * 'down' closes the listening socket AND destroys open connections, so new connections are
  * refused (ECONNREFUSED) and kept-alive ones are cut — what a crashed process looks like to

@@ -4,7 +4,8 @@
  * does not apply is `null`, never a missing key — and numbers stay numbers, so a log pipeline
  * needs no per-line type guessing.
  *
- * Cost (STYLE.md §8–10): it runs for every request, so it is decided at setup. The pino child
+ * Cost (docs/architecture.md, "Pay only when observed", "Decide at setup", "No allocation on the
+ * hot path"): it runs for every request, so it is decided at setup. The pino child
  * holds `type: "access"` as a fixed binding (serialised once, by pino, when the child is built);
  * each line is one object literal of a fixed shape, no spread, no message string. The line goes
  * to the logger's destination, asynchronous by default (createLogger: pino.destination with

@@ -1,9 +1,10 @@
 /**
- * The dashboard's time series (issue 6): RED per route and per pool over the last minutes, at a
- * fixed step. Each key (route or pool) owns a ring of steps; a step is a fixed-bucket latency
- * histogram plus request and 5xx counts, the same layout as the handoff's traffic window
- * (STYLE.md §10): recording is one Map lookup and a few array writes — no allocation, no sort.
- * The bounds are fixed, so workers' rings add up bucket by bucket (the supervisor sums them).
+ * The dashboard's time series (docs/dashboard.md, "The series API"): RED per route and per pool
+ * over the last minutes, at a fixed step. Each key (route or pool) owns a ring of steps; a step is
+ * a fixed-bucket latency histogram plus request and 5xx counts, the same layout as the handoff's
+ * traffic window (docs/architecture.md, "No allocation on the hot path"): recording is one Map
+ * lookup and a few array writes — no allocation, no sort. The bounds are fixed, so workers' rings
+ * add up bucket by bucket (the supervisor sums them).
  */
 import type { EventBus } from '../core/events.js';
 import { histogramQuantile, LATENCY_BOUNDS_MS } from './traffic-window.js';

@@ -1,8 +1,9 @@
 /**
  * Recent traffic for the handoff report: requests, 5xx answers and a latency histogram over the
- * last `windowSeconds`, from request.done. Fixed arrays of one-second buckets (STYLE.md §10):
- * recording is a few array writes — no allocation, no sort. The histogram's bounds are fixed,
- * so two workers' windows add up bucket by bucket (the supervisor sums them).
+ * last `windowSeconds`, from request.done. Fixed arrays of one-second buckets
+ * (docs/architecture.md, "No allocation on the hot path"): recording is a few array writes — no
+ * allocation, no sort. The histogram's bounds are fixed, so two workers' windows add up bucket by
+ * bucket (the supervisor sums them).
  */
 import type { EventBus } from '../core/events.js';
 

@@ -1,6 +1,7 @@
 /**
  * The `keel` command end to end: spawns the built CLI (`npm run build` first; run from the repo
- * root) and checks exit codes, stdout/stderr split and output lines (PRODUCT.md fixed points).
+ * root) and checks exit codes, stdout/stderr split and output lines (docs/operations.md, "The
+ * `keel` command": exit codes 0, 1, 2; results on stdout, errors on stderr).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

@@ -1,8 +1,9 @@
 /**
- * The dashboard on an admin server beyond loopback (issue 6, src/admin/dashboard-route.ts): the
- * page's static files hold no data and stay open (a browser cannot attach a Bearer token to a
- * navigation, so the page must load to ask for it), while every API call the page makes needs
- * the admin token. The admin binds 0.0.0.0 — not loopback — and is reached through 127.0.0.1.
+ * The dashboard on an admin server beyond loopback (docs/dashboard.md, "Auth";
+ * src/admin/dashboard-route.ts): the page's static files hold no data and stay open (a browser
+ * cannot attach a Bearer token to a navigation, so the page must load to ask for it), while every
+ * API call the page makes needs the admin token. The admin binds 0.0.0.0 — not loopback — and is
+ * reached through 127.0.0.1.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

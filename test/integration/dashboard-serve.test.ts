@@ -1,5 +1,5 @@
 /**
- * The dashboard as the admin server serves it (issue 6, docs/dashboard.md), without a browser:
+ * The dashboard as the admin server serves it (docs/dashboard.md), without a browser:
  * the page and its code with the right types and no link outside the server, uPlot from
  * node_modules, and GET /api/v1/series with its shape once traffic has gone through `keel demo`.
  */

@@ -1,7 +1,7 @@
 /**
- * Issue 3, Health and Logs, on a real gateway: /readyz follows the pools' live state (active
- * health checks mark a killed upstream), an optional pool only warns, draining fails; the
- * access log writes one line per proxied request through the app's logger.
+ * Health endpoints and the access log (docs/observability.md) on a real gateway: /readyz follows
+ * the pools' live state (active health checks mark a killed upstream), an optional pool only warns,
+ * draining fails; the access log writes one line per proxied request through the app's logger.
  */
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';

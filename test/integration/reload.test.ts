@@ -1,6 +1,7 @@
 /**
- * Issue 2, "How it is checked": a bad config is refused on reload while traffic continues, and a
- * good one then reloads and changes the routes — without a failed request.
+ * Hot reload (docs/operations.md, "Hot reload"; docs/lifecycles.md, "Config reload"): a bad config
+ * is refused on reload while traffic continues, and a good one then reloads and changes the routes
+ * — without a failed request.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,8 +1,8 @@
 /**
- * Truthfulness of /handoff (issue 3): known traffic — exactly 10% answered 500 by the upstream,
- * 10% slow — through a route without retries, measured by the client on its own side, must match
- * details.traffic: the request count exactly, the error rate within 0.5 percentage points, the
- * p95 within one histogram bucket of the client's p95.
+ * Truthfulness of /handoff (docs/handoff.md): known traffic — exactly 10% answered 500 by the
+ * upstream, 10% slow — through a route without retries, measured by the client on its own side,
+ * must match details.traffic: the request count exactly, the error rate within 0.5 percentage
+ * points, the p95 within one histogram bucket of the client's p95.
  */
 import assert from 'node:assert/strict';
 import { Agent, request } from 'node:http';

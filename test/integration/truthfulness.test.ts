@@ -1,7 +1,7 @@
 /**
- * Truthfulness (issue 3): known traffic through a real gateway, measured by the client on its own
- * side, must match what /metrics says — request counts exactly, the error rate within 0.5
- * percentage points, p95 within one histogram bucket.
+ * Truthfulness of /metrics (docs/metrics.md): known traffic through a real gateway, measured by the
+ * client on its own side, must match what /metrics says — request counts exactly, the error rate
+ * within 0.5 percentage points, p95 within one histogram bucket.
  *
  * The upstream decides by path, so the shares are exact: every 10th request is answered 500,
  * 3 in 10 are slow (300 ms), the rest fast. The route has retries off, so no 500 is hidden by a

@@ -1,8 +1,9 @@
 /**
- * Real components (issue 5): a real Alertmanager (Debian package `prometheus-alertmanager`, our own
- * process on loopback, gossip off, a temporary storage path, a null receiver) receives a firing SLO
- * alert through Keel's alertmanager sender; the alert is read back from `GET /api/v2/alerts` with
- * the labels and annotations a routing tree or a silence would match, then resolved.
+ * Real components (docs/alerts.md, "Alertmanager"): a real Alertmanager (Debian package
+ * `prometheus-alertmanager`, our own process on loopback, gossip off, a temporary storage path, a
+ * null receiver) receives a firing SLO alert through Keel's alertmanager sender; the alert is read
+ * back from `GET /api/v2/alerts` with the labels and annotations a routing tree or a silence would
+ * match, then resolved.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';

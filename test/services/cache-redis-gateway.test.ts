@@ -1,7 +1,7 @@
 /**
- * Tier 2 (needs redis-server): the edge cache's Redis tier through real gateways (issue 4 "Tiers"):
- * a fleet shares what one instance stored, and a Redis stopped and restarted during traffic costs
- * no request — the gateways carry on with memory alone and reconnect by themselves.
+ * Tier 2 (needs redis-server): the edge cache's Redis tier through real gateways (docs/caching.md,
+ * "Tiers"): a fleet shares what one instance stored, and a Redis stopped and restarted during
+ * traffic costs no request — the gateways carry on with memory alone and reconnect by themselves.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -1,7 +1,7 @@
 /**
  * Tier 2 (needs Redis): the cache store contract against the machine's Redis (127.0.0.1:6379,
  * under a unique key prefix removed afterwards) for the Redis and tiered stores, and the failure
- * cases of issue 4 "Tiers" against Redis servers this test owns: a closed port, and a
+ * cases of docs/caching.md "Tiers" against Redis servers this test owns: a closed port, and a
  * redis-server stopped and restarted while traffic runs. No call may reject or outlast its budget.
  */
 import assert from 'node:assert/strict';

@@ -1,8 +1,8 @@
 /**
- * The dashboard beyond loopback, in Chromium (issue 6: "the dashboard and API require the admin
- * token"): the page shell loads, its API calls answer 401, so it shows no data and asks for the
- * token; with the token entered it renders the topology. The admin binds 0.0.0.0 (not loopback)
- * and the browser reaches it through 127.0.0.1.
+ * The dashboard beyond loopback, in Chromium (docs/dashboard.md, "Auth": beyond loopback the API
+ * needs the admin token): the page shell loads, its API calls answer 401, so it shows no data and
+ * asks for the token; with the token entered it renders the topology. The admin binds 0.0.0.0 (not
+ * loopback) and the browser reaches it through 127.0.0.1.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -1,5 +1,5 @@
 /**
- * The dashboard in a real browser (issue 6, "How it is checked"): Debian's Chromium, driven by
+ * The dashboard in a real browser (docs/dashboard.md): Debian's Chromium, driven by
  * playwright-core, against `keel demo` started in-process on ephemeral ports. The page loads with
  * no console errors, the charts draw and follow live traffic, putting app-2 down turns its host
  * out of rotation on the page within seconds, the fault buttons work from the keyboard, and a

@@ -1,6 +1,6 @@
 /**
- * Real components (issue 3): a real Prometheus (Debian package `prometheus`, on loopback, our
- * own process with a temporary TSDB) scrapes Keel's admin server every second; a RED series is
+ * Real components (docs/metrics.md): a real Prometheus (Debian package `prometheus`, on loopback,
+ * our own process with a temporary TSDB) scrapes Keel's admin server every second; a RED series is
  * then read back through Prometheus's HTTP API, as a dashboard or an alert rule would.
  */
 import assert from 'node:assert/strict';

@@ -1,6 +1,6 @@
 /**
- * The handoff report (PRODUCT.md, fixed points; docs/handoff.md): exactly five top-level keys,
- * everything behind them under `details`. Inputs are plain JSON so that a worker can send its own
+ * The handoff report (docs/handoff.md): exactly five top-level keys — a promise to users —
+ * and everything else under `details`. Inputs are plain JSON so that a worker can send its own
  * over IPC and the supervisor's primary can merge them (merge.ts).
  */
 import type { PoolView } from '../../proxy/upstream/types.js';

@@ -1,8 +1,8 @@
 /**
- * Edge-cache metrics (issue 4 "Observed", docs/caching.md): what each request got from the cache
- * (from request.done's `cache` outcome), revalidations (cache.revalidate events), and the stores'
- * size, evictions and Redis health read at scrape time. Label values are bounded by the routes
- * and the outcome enums.
+ * Edge-cache metrics (docs/caching.md, "Observed"; docs/metrics.md, "Edge cache"): what each
+ * request got from the cache (from request.done's `cache` outcome), revalidations (cache.revalidate
+ * events), and the stores' size, evictions and Redis health read at scrape time. Label values are
+ * bounded by the routes and the outcome enums.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { EventBus } from '../../core/events.js';

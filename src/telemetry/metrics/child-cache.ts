@@ -1,8 +1,8 @@
 /**
- * Label children cached in nested maps, one level per label (STYLE.md §10: the hot path
- * allocates no label object). A lookup walks up to five Map.get calls with the raw values
- * (numbers stay numbers: no String(status) per request); the label strings and the prom-client
- * child are built once, on the first miss for a tuple.
+ * Label children cached in nested maps, one level per label, so the hot path allocates no label
+ * object (docs/architecture.md, "No allocation on the hot path"). A lookup walks up to five Map.get
+ * calls with the raw values (numbers stay numbers: no String(status) per request); the label
+ * strings and the prom-client child are built once, on the first miss for a tuple.
  */
 
 export type LabelValue = string | number;
@@ -15,7 +15,7 @@ export class ChildCache<C> {
   readonly #make: (values: string[]) => C;
   // The last tuple looked up and its child. A request's events repeat their tuple (request.start
   // and request.done share the in-flight gauge's), and traffic runs in streaks of one route and
-  // status, so most lookups end at these compares, without the Map walk (STYLE.md §10).
+  // status, so most lookups end at these compares, without the Map walk.
   #last: C | undefined = undefined;
   #a: LabelValue = '';
   #b: LabelValue = '';

@@ -2,7 +2,8 @@
  * Hot-path series: a histogram and an up/down gauge that record into plain per-label-tuple cells
  * and render prom-client's JSON shape only at scrape time. prom-client's own child `observe`
  * rebuilds a label object and hashes the label values on every call (~0.5 µs each); recording
- * here is one bucket scan and three additions (STYLE.md §10). The output is the same shape
+ * here is one bucket scan and three additions
+ * (docs/architecture.md, "No allocation on the hot path"). The output is the same shape
  * prom-client produces (cumulative `_bucket{le}`, `_sum`, `_count`), so the registry's text
  * rendering and AggregatorRegistry.aggregate treat these like their own metrics.
  */

@@ -1,8 +1,8 @@
 /**
- * The explicit registry (STYLE.md: never prom-client's global one, so two gateways in one process
- * and the tests never share series) with the process USE metrics: CPU, resident memory, heap,
- * open file descriptors, event-loop delay (prom-client's default collectors) and event-loop
- * utilisation.
+ * The explicit registry (never prom-client's global one, so two gateways in one process and the
+ * tests never share series: docs/architecture.md, "Nothing process-global") with the process USE
+ * metrics: CPU, resident memory, heap, open file descriptors, event-loop delay (prom-client's
+ * default collectors) and event-loop utilisation.
  */
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { registerEventLoopUtilization } from './event-loop.js';

@@ -1,6 +1,6 @@
 /**
  * GET /metrics for the admin server. The shape matches admin's AdminRoute structurally, since
- * telemetry may not import admin (ARCHITECTURE.md rooms); app.ts and the supervisor add it.
+ * telemetry may not import admin (docs/architecture.md, "Rooms"); app.ts and the supervisor add it.
  */
 import type { ServerResponse } from 'node:http';
 import { METRICS_CONTENT_TYPE } from './registry.js';

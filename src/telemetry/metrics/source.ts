@@ -1,7 +1,7 @@
 /**
  * What the metrics read from the gateway at scrape time. Telemetry may not import proxy types
- * (ARCHITECTURE.md rooms), so these are the minimal structural shapes of the admin pool views
- * (src/proxy/upstream/types.ts PoolView): app.ts passes the gateway's views in.
+ * (docs/architecture.md, "Rooms"), so these are the minimal structural shapes of the admin pool
+ * views (src/proxy/upstream/types.ts PoolView): app.ts passes the gateway's views in.
  */
 
 export type BreakerStateLike = 'closed' | 'open' | 'half_open';
