@@ -305,6 +305,31 @@ describe('edge cache: RFC 5861 stale answers and coalescing', () => {
     await waitFor(() => outcomes(r).length === 8, 'request.done');
     assert.equal(outcomes(r).filter((o) => o === 'coalesced').length, 7);
   });
+
+  it('concurrent misses of one Vary variant wait for its leader, which releases that variant when done', async () => {
+    // A lock timeout longer than the test: only the leader's release can let the waiter go.
+    const r = await rig({ cache: { lock_timeout: '1m' } });
+    r.origin.script = {
+      status: 200,
+      headers: { 'cache-control': 'max-age=60', vary: 'Accept-Language' },
+      body: 'en',
+    };
+    await r.get('/cv', { 'accept-language': 'en' });
+    r.origin.script = { ...r.origin.script, body: 'fr', hold: true };
+    const replies = [r.get('/cv', { 'accept-language': 'fr' }), r.get('/cv', { 'accept-language': 'fr' })];
+    await waitFor(() => r.origin.held === 1, 'the leader at the origin');
+    const fills = () => [...(r.gw.cache()?.fills.values() ?? [])];
+    await waitFor(
+      () => fills().some((f) => f.waiters.length === 1),
+      'the other request waiting on the variant',
+    );
+    r.origin.release();
+    const [a, b] = await Promise.all(replies);
+    assert.deepEqual([a!.body, b!.body], ['fr', 'fr']);
+    assert.equal(r.origin.hits, 2);
+    assert.equal([a, b].filter((x) => /collapsed/.test(String(x!.headers['cache-status']))).length, 1);
+    assert.equal(fills().length, 0, 'no lead left behind');
+  });
 });
 
 describe('browser layer', () => {

@@ -58,8 +58,10 @@ export class CacheJob implements BodyCapture {
   storeKey = '';
   /** The stored response being revalidated, or kept for stale-if-error. */
   stored: Prepared | null = null;
-  /** This job holds the key's fill: it must release it whatever happens. */
+  /** This job holds the fill of `leadKey`: it must release it whatever happens. */
   leader = false;
+  /** The key it leads: a Vary variant's is not the primary `key`. */
+  leadKey = '';
   /** Already waited on another request's fill: never waits again. */
   followed = false;
   /** RFC 9211 fwd reason when forwarded. */

@@ -274,6 +274,7 @@ export class CacheLink extends Link {
     const fill = new Fill();
     this.edge.fills.set(key, fill);
     job.leader = true;
+    job.leadKey = key;
     fill.timer = setTimeout(() => {
       // The leader is slow: the waiters stop waiting and go upstream themselves, uncached.
       fill.late = true;
@@ -304,9 +305,9 @@ export class CacheLink extends Link {
   #endFill(job: CacheJob): void {
     if (!job.leader) return;
     job.leader = false;
-    const fill = this.edge.fills.get(job.key);
+    const fill = this.edge.fills.get(job.leadKey);
     if (fill === undefined) return;
-    this.edge.fills.delete(job.key);
+    this.edge.fills.delete(job.leadKey);
     if (fill.timer !== null) clearTimeout(fill.timer);
     this.#release(fill);
   }
