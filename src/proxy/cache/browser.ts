@@ -6,9 +6,10 @@ import { Link } from '../link.js';
 const CACHE_CONTROL = Buffer.from('cache-control');
 
 /**
- * The browser layer of a route without an edge cache (issue 4): the Cache-Control clients
- * receive, set by the route where the upstream sent none (or always, with `override`). A caching
- * route applies the same policy in its cache link (prepared.ts, link.ts).
+ * The browser layer of a route without an edge cache (docs/caching.md, "Browser layer"): the
+ * Cache-Control clients
+ * receive, set by the route where the upstream sent none (or always, with `override`). A
+ * caching route applies the same policy in its cache link (prepared.ts, rewrite.ts).
  */
 export class BrowserCacheLink extends Link {
   readonly #value: Buffer;

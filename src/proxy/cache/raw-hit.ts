@@ -6,7 +6,7 @@ import type { Prepared } from './prepared.js';
 /*
  * The raw hit: a plain fresh cache hit written as one string, head and body, in one socket write.
  *
- * Why: the cache-hit benchmark (issue 4, docs/benchmarks.md "Cache hits") showed node:http's
+ * Why: the cache-hit benchmark (docs/benchmarks.md, "Cache hits") showed node:http's
  * own response path as the bottleneck of a hit, not Keel's lookup. writeHead validates and
  * serializes every field on every response (~1.3 µs), and end(body) corks the socket and writes
  * the head and the body as two chunks through writev (~2 µs more than one write). A bare

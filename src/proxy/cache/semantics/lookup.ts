@@ -74,7 +74,10 @@ export function decideMiss(req: CacheRequest): 'forward' | 'only-if-cached-miss'
   return requestDirectives(req.headers).onlyIfCached ? 'only-if-cached-miss' : 'forward';
 }
 
-/** Why the upstream could not answer: all three let stale-if-error apply (RFC 5861 §4, issue 4). */
+/**
+ * Why the upstream could not answer: all of them let stale-if-error apply (RFC 5861 §4;
+ * docs/caching.md, "What a request goes through").
+ */
 export type UpstreamFailure = 'error' | 'timeout' | 'breaker-open' | 'status-5xx';
 
 /**

@@ -72,7 +72,7 @@ export function varyMatches(
   return secondaryKey(fields, reqHeaders) === storedKey;
 }
 
-/** Per-route primary key rules (issue 4: "per-route key rules"). */
+/** Per-route primary key rules (`routes[].cache.key`, docs/caching.md "What a request goes through"). */
 export interface KeyRules {
   /** 'full' keeps the query as sent; 'sorted' orders its parameters; 'ignore' drops it. */
   readonly query?: 'full' | 'sorted' | 'ignore';

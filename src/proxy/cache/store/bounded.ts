@@ -3,7 +3,7 @@ export const TIMED_OUT: unique symbol = Symbol('timed out');
 
 /**
  * Races work against a timer: the cache must never hold a request up for longer than its budget
- * (issue 4 "Tiers": carry on with memory alone after a short timeout). The timer is unref'd so a
+ * (docs/caching.md, "Tiers": carry on with memory alone after a short timeout). The timer is unref'd so a
  * pending cache call never keeps the process alive; rejections are the caller's to map.
  */
 export function bounded<T>(work: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {

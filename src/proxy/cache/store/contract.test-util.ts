@@ -3,8 +3,8 @@ import { afterEach, describe, it } from 'node:test';
 import { type CacheStore, entrySize, type StoredEntry } from './types.js';
 
 /**
- * One contract suite, run against every cache store (STYLE.md §3, after honojs/hono
- * src/router/common.case.test.ts): memory here in tier 1, redis and tiered in
+ * One contract suite, run against every cache store (docs/architecture.md, "Contract tests";
+ * after honojs/hono src/router/common.case.test.ts): memory here in tier 1, redis and tiered in
  * test/services/cache-store-redis.test.ts (tier 2, needs Redis).
  */
 export interface StoreHarness {

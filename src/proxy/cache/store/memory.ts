@@ -10,7 +10,10 @@ import {
 export interface MemoryStoreOptions {
   /** Total budget in bytes (entrySize of every entry). */
   maxBytes: number;
-  /** Entries larger than this are refused (issue 4 "Limits": object size). Default: maxBytes. */
+  /**
+   * Entries larger than this are refused (`cache.memory.max_object_bytes`, docs/caching.md
+   * "Stores"). Default: maxBytes.
+   */
   maxObjectBytes?: number;
   /**
    * A hit refreshes an entry's recency at most once per this many ms (default 1000): moving a
@@ -32,8 +35,9 @@ interface Slot {
 /**
  * The embedded tier: an LRU bounded by bytes. A Map keeps insertion order, so re-inserting on a
  * hit moves the key to the young end and the first key is the least recently used: get, set and
- * evict are O(1). Expiry is checked lazily on access with the injected clock (STYLE.md §4), so
- * there is no timer; expired entries still count until touched or evicted.
+ * evict are O(1). Expiry is checked lazily on access with the injected clock (docs/architecture.md,
+ * "Injected time and randomness"), so there is no timer; expired entries still count until
+ * touched or evicted.
  */
 export class MemoryStore implements CacheStore {
   readonly #map = new Map<string, Slot>();

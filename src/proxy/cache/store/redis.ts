@@ -29,7 +29,7 @@ export interface RedisStoreHealth {
 }
 
 /**
- * The shared tier for a fleet (issue 4 "Tiers"). Every operation is bounded by a short timeout
+ * The shared tier for a fleet (docs/caching.md, "Tiers"). Every operation is bounded by a short timeout
  * and resolves as a miss / no-op when Redis is slow, down or unreachable: no request fails because
  * the cache failed. `enableOfflineQueue: false` and `maxRetriesPerRequest: 0` make calls fail
  * fast while disconnected instead of queueing; ioredis reconnects by itself with a capped backoff.

@@ -2,7 +2,7 @@ import type { MemoryStore } from './memory.js';
 import type { CacheStore, CacheStoreStats, StoredEntry, StoreHit } from './types.js';
 
 /**
- * Memory first, then the shared tier, then a miss (issue 4 "Tiers"). A shared-tier hit fills
+ * Memory first, then the shared tier, then a miss (docs/caching.md, "Tiers"). A shared-tier hit fills
  * memory for the time the shared tier would still keep it, so both tiers forget it together.
  * The shared tier never rejects (RedisStore answers misses when Redis is down), so neither does
  * this; writes, deletes and purges go to both.

@@ -1,8 +1,9 @@
 /**
- * Cache stores: where the edge cache (issue 4) keeps responses. One small interface, one
- * implementation per file (STYLE.md §2): memory (the embedded default, LRU by bytes), Redis (the
- * shared tier of a fleet) and tiered (memory first, then Redis). The HTTP semantics (RFC 9111
- * freshness, Vary, validation) live above this layer; a store only keeps bytes for a while.
+ * Cache stores: where the edge cache (docs/caching.md, "Stores") keeps responses. One small
+ * interface, one implementation per file (docs/architecture.md, "One strategy per file"): memory
+ * (the embedded default, LRU by bytes), Redis (the shared tier of a fleet) and tiered (memory
+ * first, then Redis). The HTTP semantics (RFC 9111 freshness, Vary, validation) live above this
+ * layer; a store only keeps bytes for a while.
  */
 
 /** JSON-safe values, so every store can keep metadata the same way (Redis stores it as JSON). */
