@@ -183,9 +183,8 @@ class KeelGateway implements Gateway, GatewayContext {
       slot.release();
     }
     if (ex.route !== null) ex.route.pool.retryBudget.requestFinished();
-    // A coalescing leader whose client left before any answer: let the waiters go (cache/link.ts).
-    const job = ex.cacheJob;
-    if (job?.leader) job.abort(ex);
+    // A coalescing leader whose client left before any answer: let the waiters go (cache/coalesce.ts).
+    ex.cacheJob?.releaseLead();
     const snap = ex.snap;
     snap.refs--;
     if (snap.refs === 0 && this.#retired.delete(snap)) this.#closeUnused(snap);

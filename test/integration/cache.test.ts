@@ -295,7 +295,7 @@ describe('edge cache: RFC 5861 stale answers and coalescing', () => {
     r.origin.script = { status: 200, headers: { 'cache-control': 'max-age=60' }, body: 'once', hold: true };
     const replies = Array.from({ length: 8 }, () => r.get('/co'));
     await waitFor(() => r.origin.held === 1, 'the leader at the origin');
-    const waiting = () => [...(r.gw.cache()?.fills.values() ?? [])].reduce((n, f) => n + f.waiters.length, 0);
+    const waiting = () => r.gw.cache()?.fills.stats().waiters ?? 0;
     await waitFor(() => waiting() === 7, 'seven requests waiting on the fill');
     r.origin.release();
     const all = await Promise.all(replies);
@@ -318,9 +318,8 @@ describe('edge cache: RFC 5861 stale answers and coalescing', () => {
     r.origin.script = { ...r.origin.script, body: 'fr', hold: true };
     const replies = [r.get('/cv', { 'accept-language': 'fr' }), r.get('/cv', { 'accept-language': 'fr' })];
     await waitFor(() => r.origin.held === 1, 'the leader at the origin');
-    const fills = () => [...(r.gw.cache()?.fills.values() ?? [])];
     await waitFor(
-      () => fills().some((f) => f.waiters.length === 1),
+      () => r.gw.cache()?.fills.stats().waiters === 1,
       'the other request waiting on the variant',
     );
     r.origin.release();
@@ -328,7 +327,7 @@ describe('edge cache: RFC 5861 stale answers and coalescing', () => {
     assert.deepEqual([a!.body, b!.body], ['fr', 'fr']);
     assert.equal(r.origin.hits, 2);
     assert.equal([a, b].filter((x) => /collapsed/.test(String(x!.headers['cache-status']))).length, 1);
-    assert.equal(fills().length, 0, 'no lead left behind');
+    assert.equal(r.gw.cache()?.fills.stats().leaders, 0, 'no lead left behind');
   });
 });
 
@@ -446,13 +445,13 @@ describe('edge cache: a leader whose client leaves', () => {
     await waitFor(() => r.origin.held === 1, 'the leader at the origin');
     const waiter = r.get('/gone');
     const fills = () => r.gw.cache()?.fills;
-    await waitFor(() => [...(fills()?.values() ?? [])].some((f) => f.waiters.length === 1), 'a waiter');
+    await waitFor(() => fills()?.stats().waiters === 1, 'a waiter');
     controller.abort();
     await waitFor(() => r.origin.held === 2, 'the waiter went upstream once the leader left');
     r.origin.script.hold = false;
     r.origin.release();
     assert.equal((await waiter).body, 'later');
-    await waitFor(() => fills()?.size === 0, 'no fill left behind');
+    await waitFor(() => fills()?.stats().leaders === 0, 'no fill left behind');
   });
 });
 

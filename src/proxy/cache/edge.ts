@@ -1,16 +1,8 @@
 import type { CacheStoresConfig } from '../../config/types.js';
 import type { Clock } from '../../core/clock.js';
-import type { Exchange } from '../exchange.js';
+import { type Coalescer, LocalCoalescer } from './coalesce.js';
 import { KEY_SEPARATOR } from './keys.js';
 import { MemoryStore, RedisStore, type StoredEntry } from './store/index.js';
-
-/** One request per key goes upstream; the others wait here (issue 4 "Request coalescing"). */
-export class Fill {
-  readonly waiters: Exchange[] = [];
-  timer: NodeJS.Timeout | null = null;
-  /** The lock timeout passed: later misses go upstream without waiting (nginx proxy_cache_lock_timeout). */
-  late = false;
-}
 
 /** What the metrics and the admin API read of the cache (docs/caching.md, "Observed"). */
 export interface EdgeCacheStats {
@@ -30,7 +22,8 @@ export class EdgeCache {
   readonly config: CacheStoresConfig;
   readonly near: MemoryStore;
   readonly far: RedisStore | null;
-  readonly fills = new Map<string, Fill>();
+  /** The keys being filled, and the requests waiting for them (request coalescing). */
+  readonly fills: Coalescer = new LocalCoalescer();
   #gen = 0;
 
   constructor(config: CacheStoresConfig, clock: Clock) {
@@ -45,7 +38,7 @@ export class EdgeCache {
       r === null ? null : new RedisStore({ url: r.url, keyPrefix: r.key_prefix, timeoutMs: r.timeout });
   }
 
-  /** A new Vary generation (see CacheLink: variants of an older index are never served). */
+  /** A new Vary generation (storing.ts: variants of an older index are never served). */
   nextGen(): number {
     return ++this.#gen;
   }
@@ -69,7 +62,7 @@ export class EdgeCache {
     if (this.far !== null) void this.far.set(key, entry, ttlMs);
   }
 
-  /** §4.4 invalidation of one key (memory now, Redis in the background). */
+  /** RFC 9111 §4.4 invalidation of one key (memory now, Redis in the background). */
   invalidate(key: string): void {
     void this.near.delete(key);
     if (this.far !== null) void this.far.delete(key);
@@ -101,8 +94,7 @@ export class EdgeCache {
   }
 
   async close(): Promise<void> {
-    for (const f of this.fills.values()) if (f.timer !== null) clearTimeout(f.timer);
-    this.fills.clear();
+    this.fills.close();
     await Promise.all([this.near.close(), this.far?.close()]);
   }
 

@@ -1,6 +1,7 @@
 import type { Exchange } from '../exchange.js';
+import type { Lease } from './coalesce.js';
 import type { Prepared } from './prepared.js';
-import type { CacheStatus, Fields } from './semantics/index.js';
+import type { Fields } from './semantics/index.js';
 
 /**
  * Where the forward link sends a committed try's body besides (or instead of) the client: the
@@ -22,6 +23,9 @@ export const MISS = 1; // nothing usable stored: forwarded, the answer may be st
 export const REVALIDATE = 2; // a stored response needs validation: conditional request, client waits
 export const REFRESH = 3; // background revalidation (stale-while-revalidate): no client
 export type JobMode = typeof PASS | typeof MISS | typeof REVALIDATE | typeof REFRESH;
+
+/** `CacheJob.fields` when no rule reads the request's fields (a plain GET). */
+export const NO_FIELDS: Fields = Object.freeze({});
 
 /** Request fields the cache looks at, found by one pass over rawHeaders (flags). */
 export const HAS_CACHE_CONTROL = 1;
@@ -46,8 +50,29 @@ export function requestHints(raw: readonly string[]): number {
   return hints;
 }
 
-/** Per-request cache state, kept on the exchange (the link itself is shared by the route). */
-export class CacheJob implements BodyCapture {
+/** RFC 9211 `fwd` reason of a forwarded request. */
+export type ForwardReason = 'uri-miss' | 'vary-miss' | 'request' | 'stale' | 'method';
+
+/** Access-log `cache` values (docs/caching.md "Observed"); the stale ones name their reason. */
+export type CacheOutcome =
+  | 'hit'
+  | 'miss'
+  | 'pass'
+  | 'coalesced'
+  | 'revalidated'
+  | 'expired'
+  | 'stale-while-revalidate'
+  | 'stale-if-error'
+  | 'max-stale'
+  | 'only-if-cached';
+
+/**
+ * Per-request cache state, kept on the exchange (the link itself is shared by the route). A hit
+ * reads the first four fields and, through a Vary index, `storeKey` and `gen`; the rest belongs
+ * to a request the cache forwards. Storing a response is a Capture of its own (capture.ts), so a
+ * hit never carries capture state. Allocated per caching request: one fixed shape.
+ */
+export class CacheJob {
   mode: JobMode;
   /** Primary key (base + key headers), '' for PASS. */
   readonly key: string;
@@ -56,78 +81,34 @@ export class CacheJob implements BodyCapture {
   readonly fields: Fields;
   /** Key the response is stored under: the primary key, or a Vary variant of it. */
   storeKey = '';
-  /** The stored response being revalidated, or kept for stale-if-error. */
-  stored: Prepared | null = null;
-  /** This job holds the fill of `leadKey`: it must release it whatever happens. */
-  leader = false;
-  /** The key it leads: a Vary variant's is not the primary `key`. */
-  leadKey = '';
+  /** Generation of the Vary index the variant key came from (storing.ts). */
+  gen = 0;
   /** Already waited on another request's fill: never waits again. */
   followed = false;
+  /** The lead of the key this job fetches (coalesce.ts): it must be released whatever happens. */
+  lead: Lease | null = null;
   /** RFC 9211 fwd reason when forwarded. */
-  fwd: 'uri-miss' | 'vary-miss' | 'request' | 'stale' | 'method' = 'uri-miss';
-  // capture of the answer being stored
-  relay = true;
-  status = 0;
-  pairs: Array<[string, string]> = [];
-  gen = 0;
-  keepMs = 0;
-  requestTime = 0;
-  responseTime = 0;
-  chunks: Buffer[] = [];
-  size = 0;
-  maxBytes = 0;
-  over = false;
-  /**
-   * The client whose own validators matched the response being stored: it is answered 304 (from
-   * `view`, marked `member`) once the body is in — or at once if the body proves too large to
-   * store — so its leaving cannot cut the fill (link.ts #conditionMet).
-   */
-  waiting: Exchange | null = null;
-  view: Prepared | null = null;
-  member: CacheStatus | null = null;
-  /** Told when the capture ends (the link, which stores the entry). */
-  readonly done: (ex: Exchange, job: CacheJob, ok: boolean) => void;
+  fwd: ForwardReason = 'uri-miss';
+  /** The stored response being revalidated, or kept for stale-if-error. */
+  stored: Prepared | null = null;
 
-  constructor(
-    mode: JobMode,
-    key: string,
-    hints: number,
-    fields: Fields,
-    done: (ex: Exchange, job: CacheJob, ok: boolean) => void,
-  ) {
+  constructor(mode: JobMode, key: string, hints: number, fields: Fields) {
     this.mode = mode;
     this.key = key;
     this.hints = hints;
     this.fields = fields;
-    this.done = done;
   }
 
-  data(chunk: Buffer): void {
-    if (this.over) return;
-    this.size += chunk.length;
-    if (this.size > this.maxBytes) {
-      // Larger than the route allows (issue 4 "Limits: object size"): stream on, store nothing.
-      this.over = true;
-      this.chunks = [];
-      if (this.waiting !== null) this.done(this.waiting, this, false);
-      return;
-    }
-    this.chunks.push(chunk);
+  /** Lets the key's waiters go, if this job leads it (its answer is stored, or never will be). */
+  releaseLead(): void {
+    const lease = this.lead;
+    if (lease === null) return;
+    this.lead = null;
+    lease.release();
   }
+}
 
-  complete(ex: Exchange): void {
-    this.done(ex, this, !this.over);
-  }
-
-  abort(ex: Exchange): void {
-    this.chunks = [];
-    this.done(ex, this, false);
-  }
-
-  body(): Buffer {
-    const c = this.chunks;
-    this.chunks = [];
-    return c.length === 1 ? c[0]! : Buffer.concat(c, this.size);
-  }
+/** The access-log outcome of a request the cache forwarded for itself. */
+export function forwardedOutcome(job: CacheJob): CacheOutcome {
+  return job.mode === MISS ? 'miss' : 'expired';
 }

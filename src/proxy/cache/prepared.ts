@@ -180,3 +180,30 @@ export class Prepared implements StoredResponse {
     return this.initialAge + Math.max(0, now - this.responseTime) / 1000;
   }
 }
+
+const EMPTY_BODY = Buffer.alloc(0);
+
+/** A route's prepared views of stored entries, one per entry (the browser policy differs by route). */
+export class PreparedViews {
+  readonly rules: ServeRules;
+  readonly #views = new WeakMap<StoredEntry, Prepared>();
+
+  constructor(rules: ServeRules) {
+    this.rules = rules;
+  }
+
+  /** A response that is not stored, seen as the route would serve it (not remembered). */
+  unstored(status: number, headers: Array<[string, string]>, requestTime: number, now: number): Prepared {
+    const body = EMPTY_BODY;
+    return new Prepared({ status, headers, body, storedAt: now, requestTime, responseTime: now }, this.rules);
+  }
+
+  of(entry: StoredEntry): Prepared {
+    let p = this.#views.get(entry);
+    if (p === undefined) {
+      p = new Prepared(entry, this.rules);
+      this.#views.set(entry, p);
+    }
+    return p;
+  }
+}

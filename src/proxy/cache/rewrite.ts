@@ -1,4 +1,5 @@
 import { withCacheControl } from './browser.js';
+import type { ServeRules } from './prepared.js';
 import {
   appendCacheStatus,
   type CacheStatus,
@@ -60,16 +61,19 @@ export function pairsAfter304(old: ReadonlyArray<[string, string]>, merged: Fiel
 
 const CACHE_STATUS = Buffer.from('cache-status');
 
+/** A route's browser policy as the bytes downstreamFields adds; null for none. */
+export type BrowserBytes = { readonly value: Buffer; readonly override: boolean } | null;
+
+export function browserBytes(b: ServeRules['browser']): BrowserBytes {
+  return b === null ? null : { value: Buffer.from(b.cacheControl, 'latin1'), override: b.override };
+}
+
 /**
  * An upstream answer's fields for the client on a caching route: CDN-Cache-Control removed (it
  * targets Keel, RFC 9213 §2.1), Keel's Cache-Status member appended after the upstream's (RFC 9211
  * §2), and the route's browser policy applied.
  */
-export function downstreamFields(
-  raw: Buffer[],
-  member: CacheStatus,
-  browser: { readonly value: Buffer; readonly override: boolean } | null,
-): Buffer[] {
+export function downstreamFields(raw: Buffer[], member: CacheStatus, browser: BrowserBytes): Buffer[] {
   let out: Buffer[] = [];
   let status: string | undefined;
   for (let i = 0; i + 1 < raw.length; i += 2) {
