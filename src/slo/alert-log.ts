@@ -4,7 +4,7 @@
  * firing ticket (warning) tier, info when resolved — with the burn rates and the runbook.
  */
 import type { EventBus, SloAlertEvent } from '../core/events.js';
-import type { SloLog } from './runtime.js';
+import type { SloLog } from './contracts.js';
 
 export function publishAlert(bus: EventBus, log: SloLog, e: SloAlertEvent): void {
   bus.channel('slo.alert').publish(e);

@@ -2,8 +2,8 @@
  * Loading and saving the engine's state through the store (store.ts), with every failure logged
  * and none thrown: the SLO history is worth keeping, never worth stopping the gateway for.
  */
+import type { SloLog } from './contracts.js';
 import type { SloEngine, SloEngineState } from './engine.js';
-import type { SloLog } from './runtime.js';
 import type { SloStore } from './store.js';
 
 export class Persistence {

@@ -4,9 +4,9 @@
  */
 import type { SloConfig } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
+import type { SloLog } from './contracts.js';
 import type { SloStatus } from './engine.js';
 import { actionKey, deriveActions, type PolicyAction, type RoutePolicy, routePolicies } from './policy.js';
-import type { SloLog } from './runtime.js';
 
 export class PolicyBoard {
   readonly #log: SloLog;

@@ -12,18 +12,12 @@ import type { SloConfig } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import type { EventBus, SloAlertEvent } from '../core/events.js';
 import { publishAlert } from './alert-log.js';
+import type { SloLog } from './contracts.js';
 import { SloEngine, type SloEngineState, type SloStatus } from './engine.js';
 import { Persistence } from './persist.js';
 import type { PolicyAction, RoutePolicy } from './policy.js';
 import { PolicyBoard } from './policy-board.js';
 import type { SloStore } from './store.js';
-
-/** pino's shape, structurally (the slo room imports only core and config). */
-export interface SloLog {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
 
 export interface SloRuntimeOptions {
   role: 'single' | 'worker' | 'primary';
