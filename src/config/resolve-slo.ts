@@ -4,8 +4,38 @@
  * derived: burn_rate = budget_share × window / long_window (2% of 30d in 1h → 14.4).
  */
 import { DEFAULT_ALERT_RECEIVER, DEFAULT_SLO, DEFAULT_TIER_SHAPES, RECEIVER_URLS } from './defaults.js';
+import { issuesToProblems } from './problems.js';
 import type { AlertsInput, SloInput } from './schema.js';
-import type { AlertReceiverConfig, BurnRateTier, Config, SloConfig } from './types.js';
+import { sloSchema, slosSchema } from './schema-slo.js';
+import type { AlertReceiverConfig, BurnRateTier, Config, ConfigProblem, SloConfig } from './types.js';
+
+/** `slos:` entry by entry; null where an entry has schema problems (pushed to `problems`). */
+export interface ParsedSlos {
+  inputs: Array<SloInput | null>;
+  slos: Array<SloConfig | null>;
+}
+
+/**
+ * Each SLO is validated on its own, as pools and routes are (parse-parts.ts): one broken entry
+ * hides none of the other entries' problems, and the valid ones still take part in the
+ * cross-field checks (semantic-slo.ts), so `keel validate` lists every SLO's problems at once.
+ */
+export function parseSlos(raw: unknown, problems: ConfigProblem[]): ParsedSlos {
+  const out: ParsedSlos = { inputs: [], slos: [] };
+  if (raw === undefined) return out;
+  if (!Array.isArray(raw)) {
+    const r = slosSchema.safeParse(raw, { reportInput: true });
+    if (!r.success) problems.push(...issuesToProblems(r.error.issues, ['slos'], slosSchema));
+    return out;
+  }
+  raw.forEach((value, i) => {
+    const r = sloSchema.safeParse(value, { reportInput: true });
+    if (!r.success) problems.push(...issuesToProblems(r.error.issues, ['slos', i], sloSchema));
+    out.inputs.push(r.success ? r.data : null);
+    out.slos.push(r.success ? resolveSlo(r.data) : null);
+  });
+  return out;
+}
 
 /** 12 significant digits: 0.02 × 720 gives 14.4, not 14.399999999999999. */
 export function deriveBurnRate(budgetShare: number, windowMs: number, longWindowMs: number): number {

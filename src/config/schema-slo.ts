@@ -11,6 +11,7 @@ import {
   bool,
   duration,
   int,
+  type KeelIssueParams,
   NAME,
   NAME_RULE,
   nameString,
@@ -19,6 +20,19 @@ import {
   TOKEN,
   TOKEN_RULE,
 } from './schema-common.js';
+
+/**
+ * Decimal places an objective may have: 99.9999 is 4, so 6 leaves room, and the budget stays an
+ * exact fraction of integers (src/slo/math.ts), as the CLI's `keel budget` allows the same.
+ */
+export const OBJECTIVE_PLACES = 6;
+
+/** Decimal places of a number as JavaScript prints it: 99.95 → 2, 1e-7 → 7, 16 → 0. */
+export function decimalPlaces(n: number): number {
+  const [mantissa = '', exp = '0'] = String(n).split('e');
+  const dot = mantissa.indexOf('.');
+  return Math.max(0, (dot < 0 ? 0 : mantissa.length - dot - 1) - Number(exp));
+}
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const SPAN = /^(\d+(?:\.\d+)?)(s|m|h|d)$/;
@@ -89,7 +103,22 @@ export const sloSchema = z
       .number()
       .gt(0)
       .lt(100)
-      .meta({ description: 'Target in percent good, e.g. 99.9 (an error-rate ceiling of 0.1% is 99.9).' }),
+      .superRefine((n, ctx) => {
+        const params: KeelIssueParams = {
+          keelCode: 'invalid_precision',
+          hint: `write the objective with at most ${OBJECTIVE_PLACES} decimal places, e.g. 99.95`,
+        };
+        if (decimalPlaces(n) > OBJECTIVE_PLACES)
+          ctx.addIssue({
+            code: 'custom',
+            message: `${n} has more than ${OBJECTIVE_PLACES} decimal places`,
+            input: n,
+            params,
+          });
+      })
+      .meta({
+        description: `Target in percent good, e.g. 99.9 (an error-rate ceiling of 0.1% is 99.9); at most ${OBJECTIVE_PLACES} decimal places.`,
+      }),
     window: span('Rolling window, whole days from 7d to 90d: 7d, 28d or 30d. Default 30d.', 86_400_000),
     // The resolved forms of latency.threshold and throughput.min_rps, accepted so that a resolved
     // config (admin "get config") validates again.

@@ -9,8 +9,9 @@ import type { Config, ConfigProblem, SloConfig } from './types.js';
 const DAY = 86_400_000;
 type Push = ReturnType<typeof pusher>;
 
+/** `slos` holds null where an entry had schema problems: it is skipped, its index kept. */
 export function checkSlos(
-  slos: readonly SloConfig[],
+  slos: ReadonlyArray<SloConfig | null>,
   alerts: Config['alerts'] | null,
   routeNames: readonly string[],
 ): ConfigProblem[] {
@@ -20,6 +21,7 @@ export function checkSlos(
   const receivers = [...new Set(alerts?.receivers.map((r) => r.name) ?? [])];
   const names = new Map<string, number>();
   slos.forEach((slo, i) => {
+    if (slo === null) return;
     const at: PathSegment[] = ['slos', i];
     const dup = names.get(slo.name);
     if (dup !== undefined)
@@ -118,13 +120,13 @@ function checkAlerting(
 
 /** A tier's burn_rate is derived; one given (a resolved config read back) must agree with it. */
 export function checkGivenBurnRates(
-  inputs: readonly SloInput[],
-  slos: readonly SloConfig[],
+  inputs: ReadonlyArray<SloInput | null>,
+  slos: ReadonlyArray<SloConfig | null>,
 ): ConfigProblem[] {
   const out: ConfigProblem[] = [];
   const push = pusher(out);
   inputs.forEach((input, i) => {
-    input.alerting?.tiers?.forEach((t, j) => {
+    input?.alerting?.tiers?.forEach((t, j) => {
       const derived = slos[i]?.alerting.tiers[j]?.burn_rate;
       if (t.burn_rate === undefined || derived === undefined) return;
       if (Math.abs(t.burn_rate - derived) > 1e-9 * derived)

@@ -265,3 +265,77 @@ test('a given burn_rate must equal the derived one', () => {
     ],
   );
 });
+
+test('one SLO with a schema problem hides none of the other SLOs’ problems (each entry validates alone)', () => {
+  const got = problems({
+    slos: [
+      { name: 'broken', kind: 'availability', objective: 100, alerting: { enabled: false } },
+      { name: 'a', routes: ['nope'], kind: 'availability', objective: 99.9, alerting: { enabled: false } },
+      { name: 'b', kind: 'availability', objective: 99.9 },
+      {
+        name: 'a',
+        kind: 'availability',
+        objective: 99,
+        window: '7d',
+        alerting: {
+          enabled: false,
+          tiers: [
+            { name: 't', severity: 'warning', budget_share: 0.1, long_window: '8d', short_window: '1h' },
+          ],
+        },
+      },
+      { name: 'c', kind: 'latency', objective: 99.5, alerting: { enabled: false } },
+    ],
+  });
+  assert.deepEqual(got.map((l) => l.split(': ').slice(0, 2).join(': ')).sort(), [
+    'slos[0].objective: too_big',
+    'slos[1].routes[0]: unknown_reference',
+    'slos[2].alerting.runbook_url: missing_runbook',
+    'slos[3].alerting.tiers[0].long_window: invalid_range',
+    'slos[3].name: duplicate',
+    'slos[4].latency: missing_threshold',
+  ]);
+});
+
+test('`slos:` that is not a list is one problem at slos', () => {
+  assert.deepEqual(
+    problems({ slos: { name: 'a' } }).map((l) => l.split(': ')[0]),
+    ['slos'],
+  );
+});
+
+test('objectives: decimal places are bounded so the budget stays exact; a tier may not outlast the window', () => {
+  const slo = (objective: number) => ({
+    name: 'a',
+    kind: 'availability',
+    objective,
+    alerting: { enabled: false },
+  });
+  assert.equal(valid({ slos: [slo(99.999999)] }).slos[0]!.objective, 99.999999);
+  assert.deepEqual(problems({ slos: [slo(99.9999999)] }), [
+    'slos[0].objective: invalid_precision: 99.9999999 has more than 6 decimal places',
+  ]);
+  // Quoted numbers (e.g. from ${VAR}) and hex strings are strings, never read as numbers.
+  for (const objective of ['99.9', '0x10'])
+    assert.match(
+      problems({ slos: [{ ...slo(1), objective }] })[0]!,
+      /^slos\[0\]\.objective: invalid_type: expected a number/,
+    );
+  const long = problems({
+    slos: [
+      {
+        ...slo(99.9),
+        window: '7d',
+        alerting: {
+          enabled: false,
+          tiers: [
+            { name: 't', severity: 'warning', budget_share: 0.1, long_window: '10d', short_window: '1h' },
+          ],
+        },
+      },
+    ],
+  });
+  assert.deepEqual(long, [
+    'slos[0].alerting.tiers[0].long_window: invalid_range: 10d is longer than the SLO window 7d',
+  ]);
+});

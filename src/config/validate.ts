@@ -1,6 +1,6 @@
 /**
- * The pipeline: substitute env → schema (section by section, pool by pool, route by route) →
- * defaults → semantic checks → freeze. Problems are data, all of them collected
+ * The pipeline: substitute env → schema (section by section, pool by pool, route by route, SLO
+ * by SLO) → defaults → semantic checks → freeze. Problems are data, all of them collected
  * (docs/architecture.md, "Config at the boundary").
  */
 import { DEFAULT_TOP, merge } from './defaults.js';
@@ -11,12 +11,12 @@ import { renderPath } from './path.js';
 import { inFileOrder, withoutEnvEchoes } from './problem-order.js';
 import { issuesToProblems } from './problems.js';
 import { resolveAdmin, resolveCacheStores, resolveListeners } from './resolve.js';
-import { resolveAlerts, resolveSlo } from './resolve-slo.js';
+import { parseSlos, resolveAlerts } from './resolve-slo.js';
 import { type ConfigInput, SECTION_NAMES, sections } from './schema.js';
 import { checkSemantics } from './semantic.js';
 import { checkGivenBurnRates, checkSlos } from './semantic-slo.js';
 import { didYouMean, listOf } from './suggest.js';
-import type { Config, ConfigProblem, PoolConfig, RouteConfig } from './types.js';
+import type { Config, ConfigProblem, PoolConfig, RouteConfig, SloConfig } from './types.js';
 import { configVersion } from './version.js';
 
 export type LoadResult =
@@ -55,7 +55,7 @@ export function validateConfig(raw: unknown, env: Env = process.env): LoadResult
   }
   const parsed: Partial<ConfigInput> = {};
   for (const name of SECTION_NAMES) {
-    if (name === 'pools' || name === 'routes') continue;
+    if (name === 'pools' || name === 'routes' || name === 'slos') continue;
     const r = sections[name].safeParse(rec[name], { reportInput: true });
     if (r.success) Object.assign(parsed, { [name]: r.data });
     else problems.push(...issuesToProblems(r.error.issues, [name], sections[name]));
@@ -74,11 +74,12 @@ export function validateConfig(raw: unknown, env: Env = process.env): LoadResult
   );
   const poolRefs = Array.isArray(rec.routes) ? rec.routes.map(poolRefOf) : [];
   problems.push(...checkSemantics({ listeners: top.listeners, admin: top.admin, pools, routes, poolRefs }));
-  const slos = (parsed.slos ?? []).map(resolveSlo);
+  const parsedSlos = parseSlos(rec.slos, problems);
+  const slos = parsedSlos.slos;
   const alerts =
     rec.alerts === undefined || parsed.alerts ? resolveAlerts(parsed.alerts, DEFAULT_TOP.alerts) : null;
   problems.push(...checkSlos(slos, alerts, routeNamesOf(rec.routes)));
-  problems.push(...checkGivenBurnRates(parsed.slos ?? [], slos));
+  problems.push(...checkGivenBurnRates(parsedSlos.inputs, slos));
   const all = inFileOrder([...sub.problems, ...withoutEnvEchoes(problems, sub.problems)], [...pools.keys()]);
   if (all.length > 0 || top.listeners === null || top.admin === null || alerts === null)
     return { ok: false, problems: all };
@@ -90,7 +91,7 @@ export function validateConfig(raw: unknown, env: Env = process.env): LoadResult
     client: merge(DEFAULT_TOP.client, parsed.client),
     shutdown: merge(DEFAULT_TOP.shutdown, parsed.shutdown),
     telemetry: resolveTelemetry(parsed.telemetry),
-    slos,
+    slos: slos as SloConfig[], // no problems: every entry parsed
     alerts,
     cache,
     pools: Object.fromEntries([...pools].map(([k, p]) => [k, p as PoolConfig])),
