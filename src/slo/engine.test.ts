@@ -4,6 +4,7 @@ import { ManualClock } from '../core/clock.js';
 import type { SloAlertEvent } from '../core/events.js';
 import { SloEngine } from './engine.js';
 import { done, ROUTES, sloOf } from './fixture.test.js';
+import { deriveActions } from './policy.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const MIN = 60_000;
@@ -195,4 +196,23 @@ test('throughput: minutes under the floor are bad; alerts wait until the long wi
   const st = engine.status()[0]!;
   assert.equal(st.sli, 0);
   assert.equal(st.budget.allowed_downtime_s, null);
+});
+
+test('a 99.99% budget spent to the request is spent: remaining 0, and the budget policies start', () => {
+  const clock = new ManualClock(T0);
+  const slo = sloOf({ objective: 99.99, policy: { freeze_reloads: true, shed_share: 0.5 } });
+  const engine = new SloEngine([slo], clock, ROUTES);
+  minute(engine, clock, 10_000, 1); // 1 bad in 10 000: exactly the budget
+  const st = engine.status()[0]!;
+  assert.equal(st.budget.remaining, 0);
+  assert.equal(st.budget.consumed, 1);
+  assert.equal(st.budget.allowed_bad, 1);
+  assert.equal(st.budget.allowed_downtime_s, 259.2);
+  const actions = deriveActions(
+    [slo],
+    [{ name: 'slo', pageFiring: [], budgetRemaining: st.budget.remaining }],
+    ROUTES,
+  );
+  assert.deepEqual(actions.map((a) => a.action).sort(), ['freeze_reloads', 'shed_share']);
+  assert.equal(new SloEngine([sloOf({})], clock, ROUTES).status()[0]!.budget.allowed_downtime_s, 2592);
 });

@@ -77,13 +77,13 @@ export function buildStatus(t: TrackedSlo, now: number): SloStatus {
     sli: share === null ? null : share * 100,
     budget: {
       allowed_bad: allowedBad(c, slo.objective),
-      allowed_downtime_s: timeBased ? allowedDowntimeMs(slo.window, slo.objective) / 1000 : null,
+      allowed_downtime_s: timeBased ? seconds(allowedDowntimeMs(slo.window, slo.objective)) : null,
       consumed: budgetConsumed(c, slo.objective),
       remaining,
     },
     budget_history: budgetHistory(t, now, c),
     burn_rates,
-    time_to_exhaustion_s: ttl === null ? null : ttl / 1000,
+    time_to_exhaustion_s: ttl === null ? null : seconds(ttl),
     alerts: t.tiers.map((a) => ({
       tier: a.tier.name,
       severity: a.tier.severity,
@@ -94,4 +94,9 @@ export function buildStatus(t: TrackedSlo, now: number): SloStatus {
     })),
     events: { good: c.good, total: c.total },
   };
+}
+
+/** Seconds to the millisecond, as people read them: 2592, never 2591.9999999998527. */
+function seconds(ms: number): number {
+  return Math.round(ms) / 1000;
 }
