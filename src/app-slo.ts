@@ -1,7 +1,8 @@
 /**
  * The SLO runtime in the composition root (docs/slo-runtime.md): opens the state file, creates
- * the runtime when the config has SLOs (on startup or on the first reload that adds some), and
- * translates for its neighbours — firing alerts and budget policy for the handoff report, the
+ * the runtime when the config has SLOs (on startup or on the first reload that adds some), owns
+ * the alert notifier (docs/alerts.md) whose receivers' open alerts it keeps in that same file,
+ * and translates for its neighbours — firing alerts and budget policy for the handoff report, the
  * per-route policy for the gateway (the proxy never imports slo), the reload freeze for the
  * reload queue.
  */
@@ -14,6 +15,11 @@ import type { SloEngineState, SloStatus } from './slo/engine.js';
 import type { PolicyAction, RoutePolicy } from './slo/policy.js';
 import { SloRuntime, type SloRuntimeOptions } from './slo/runtime.js';
 import { SloStore } from './slo/store.js';
+import {
+  type AlertNotifier,
+  type DeliveryLedger,
+  reconfigureAlertNotifier,
+} from './telemetry/alerts/index.js';
 import type { Logger } from './telemetry/logging.js';
 
 export type { SloEngineState } from './slo/engine.js';
@@ -34,6 +40,17 @@ export interface SloHostDeps {
 export class SloHost {
   readonly #d: SloHostDeps;
   #runtime: SloRuntime | null = null;
+  #store: SloStore<SloEngineState> | null = null;
+  /**
+   * Alert delivery; null without receivers, and always in a supervised worker: the primary
+   * evaluates and delivers, so workers never page.
+   */
+  #notifier: AlertNotifier | null = null;
+  /** What each receiver holds open, kept beside the SLO history (docs/alerts.md "Restarts"). */
+  readonly #ledger: DeliveryLedger = {
+    openAlerts: () => this.#store?.openAlerts() ?? [],
+    delivered: (d) => this.#store?.delivered(d),
+  };
   /** SLOs whose tiers alert (alerting.enabled); the others still drive policy, not alerts. */
   #alerting = new Set<string>();
 
@@ -45,14 +62,24 @@ export class SloHost {
     return this.#runtime;
   }
 
-  /** Startup and every applied reload. Nothing is created (nor subscribed) without SLOs. */
+  /**
+   * Startup and every applied reload. No runtime is created (nor subscribed) without SLOs, and no
+   * notifier without receivers.
+   */
   configure(config: Config): void {
     this.#alerting = new Set(config.slos.filter((s) => s.alerting.enabled).map((s) => s.name));
-    if (this.#runtime) {
-      this.#runtime.reconfigure(config.slos);
-      return;
-    }
-    if (config.slos.length === 0) return;
+    if (this.#runtime) this.#runtime.reconfigure(config.slos);
+    else if (config.slos.length > 0) this.#start(config);
+    if (this.#d.role !== 'worker')
+      this.#notifier = reconfigureAlertNotifier(this.#notifier, this.#d.bus, config, this.#d.logger, {
+        ledger: this.#ledger,
+      });
+  }
+
+  #start(config: Config): void {
+    this.#store = this.#d.role === 'worker' ? null : this.#open(config.alerts.state_file);
+    // A notifier built before the file was open (a reload added the first SLOs) reads it now.
+    if (this.#store) this.#notifier?.restore(this.#store.openAlerts());
     this.#runtime = new SloRuntime({
       role: this.#d.role,
       slos: config.slos,
@@ -60,8 +87,9 @@ export class SloHost {
       bus: this.#d.bus,
       clock: this.#d.clock ?? systemClock,
       log: this.#d.logger,
-      store: this.#d.role === 'worker' ? null : this.#open(config.alerts.state_file),
+      store: this.#store,
       routeNames: this.#d.routeNames,
+      reconcile: (states) => this.#notifier?.reconcile(states),
       ...(this.#d.pull ? { pull: this.#d.pull } : {}),
       ...(this.#d.onPolicy ? { onPolicy: this.#d.onPolicy } : {}),
     });
@@ -98,7 +126,9 @@ export class SloHost {
       const left = s.budget.remaining;
       if (left !== null && left <= 0) {
         const summary = `SLO ${s.name} has spent its error budget (${(left * 100).toFixed(1)}% left over ${s.window})`;
-        out.push({ name: `${s.name}:budget_spent`, severity: 'critical', summary, since: now });
+        // Since when it is spent, not since this report: the evaluation records the transition.
+        const since = s.budget.spent_since ?? now;
+        out.push({ name: `${s.name}:budget_spent`, severity: 'critical', summary, since });
       }
     }
     return out;
@@ -128,8 +158,15 @@ export class SloHost {
     await this.#runtime?.tick();
   }
 
-  close(): void {
+  /**
+   * Shutdown: the SLO state is saved, queued alerts get up to `flushMs` to go out (each delivery
+   * still recorded in the state file), then the file is closed.
+   */
+  async close(flushMs = 5000): Promise<void> {
     this.#runtime?.close();
+    await this.#notifier?.close(flushMs);
+    this.#notifier = null;
+    this.#store?.close();
   }
 
   #open(file: string | null): SloStore<SloEngineState> | null {

@@ -21,7 +21,6 @@ import { type Clock, systemClock } from './core/clock.js';
 import { EventBus } from './core/events.js';
 import { createGateway, type Gateway } from './proxy/gateway.js';
 import { AccessLog } from './telemetry/access-log.js';
-import { createAlertNotifier, reconfigureAlertNotifier } from './telemetry/alerts/index.js';
 import { createLogger, type Logger, subscribeLogs } from './telemetry/logging.js';
 import { createMetrics, type Metrics, metricsRoute } from './telemetry/metrics/index.js';
 import { SeriesRecorder, subscribeSeries } from './telemetry/series.js';
@@ -99,11 +98,9 @@ export async function startApp(opts: StartOptions): Promise<App> {
     routeNames: () => state.config.routes.map((r) => r.name),
     onPolicy: (p) => gateway.setRoutePolicies(p),
   });
+  // With the SLO runtime, the alert notifier (docs/alerts.md): none without receivers, none in a
+  // supervised worker (the primary evaluates and delivers, so workers never page).
   slo.configure(opts.config);
-  // SLO alert delivery (docs/alerts.md): nothing is built without receivers; in a supervised
-  // worker the primary evaluates and delivers, so workers never page.
-  const alertsOn = opts.sloRole !== 'worker';
-  let alerts = alertsOn ? createAlertNotifier(bus, opts.config, logger) : null;
   // Subscribed before the startup config.reload is published, so recent_changes shows it.
   const handoff = createHandoffSource({
     bus,
@@ -153,7 +150,6 @@ export async function startApp(opts: StartOptions): Promise<App> {
       Object.assign(state, { config: next, version, loadedAt: systemClock.now() });
       accessLog.set(next.telemetry.access_log.enabled);
       slo.configure(next);
-      if (alertsOn) alerts = reconfigureAlertNotifier(alerts, bus, next, logger);
       await tracing.reconfigure(next.telemetry.tracing);
       return changes;
     },
@@ -207,8 +203,9 @@ export async function startApp(opts: StartOptions): Promise<App> {
         logger.info({ event: 'shutdown', reason }, `shutting down: ${reason}`);
         const result = await gateway.drain(state.config.shutdown.drain_timeout);
         await adminServer?.close();
-        slo.close(); // after the drain: the drained requests are counted and saved
-        await alerts?.close(5000); // flush queued alerts, bounded: shutdown never waits on a pager
+        // After the drain: the drained requests are counted and saved; queued alerts flush for
+        // at most 5 s (shutdown never waits long on a pager).
+        await slo.close(5000);
         unsubscribe();
         unsubscribeSeries();
         accessLog.close();
@@ -221,8 +218,7 @@ export async function startApp(opts: StartOptions): Promise<App> {
   } catch (err) {
     await gateway.close().catch(() => undefined);
     await adminServer?.close();
-    slo.close();
-    await alerts?.close(0);
+    await slo.close(0);
     unsubscribe();
     unsubscribeSeries();
     accessLog.close();

@@ -17,10 +17,20 @@ export interface TierReading {
   budgetRemaining: number | null;
 }
 
+/** A tier's alert state, JSON-safe: saved with the SLO history so a restart resumes it. */
+export interface TierState {
+  tier: string;
+  firing: boolean;
+  /** When it started firing (epoch ms); null while resolved. */
+  since: number | null;
+  last: TierReading;
+}
+
 export class TierAlert {
   readonly slo: SloConfig;
   readonly tier: BurnRateTier;
   #firing = false;
+  #since: number | null = null;
   #last: TierReading = { burnLong: null, burnShort: null, enough: false, budgetRemaining: null };
 
   constructor(slo: SloConfig, tier: BurnRateTier) {
@@ -36,6 +46,25 @@ export class TierAlert {
     return this.#last;
   }
 
+  /** When the current firing started (epoch ms); null while resolved. */
+  get since(): number | null {
+    return this.#since;
+  }
+
+  state(): TierState {
+    return { tier: this.tier.name, firing: this.#firing, since: this.#since, last: { ...this.#last } };
+  }
+
+  /**
+   * Resumes a saved or carried-over state without an event: the destinations were told of the
+   * firing when it began, so a restart or a reload must not page again (docs/alerts.md).
+   */
+  restore(s: TierState): void {
+    this.#firing = s.firing === true;
+    this.#since = this.#firing && typeof s.since === 'number' ? s.since : null;
+    if (s.last && typeof s.last === 'object') this.#last = { ...this.#last, ...s.last };
+  }
+
   /** Feeds one reading; returns the event when the state changed, else null. */
   evaluate(r: TierReading, now: number): SloAlertEvent | null {
     this.#last = r;
@@ -44,6 +73,7 @@ export class TierAlert {
       r.enough && r.burnLong !== null && r.burnShort !== null && r.burnLong >= min && r.burnShort >= min;
     if (burning === this.#firing) return null;
     this.#firing = burning;
+    this.#since = burning ? now : null;
     return this.event(burning ? 'firing' : 'resolved', now);
   }
 

@@ -4,7 +4,7 @@
  * Built from the one-minute buckets in one pass, only when a status is asked for.
  */
 import { type Counts, MINUTE_MS } from './buckets.js';
-import { budgetRemaining } from './math.js';
+import { budgetRemaining, budgetSpent } from './math.js';
 import type { TrackedSlo } from './tracked.js';
 
 /** Intervals across the window: 61 points, one every 12 h of a 30d window, 2.8 h of a 7d one. */
@@ -40,4 +40,21 @@ export function budgetHistory(t: TrackedSlo, nowMs: number, c: Counts): BudgetPo
     t: Math.round(at / 1000),
     remaining: budgetRemaining({ good: c.total - bad[i]!, total: c.total }, objective),
   }));
+}
+
+/**
+ * When the current window's budget became spent, read from the history: the start of the first
+ * minute whose running total of bad events since the window's start reaches the window's whole
+ * allowance — the minute where the burn-down above crosses 0. The evaluation records it when it
+ * first finds the budget spent, so a live record and one read back from history agree.
+ */
+export function spentAt(t: TrackedSlo, nowMs: number, c: Counts): number {
+  const now = Math.floor(nowMs / MINUTE_MS);
+  const first = now - Math.ceil(t.slo.window / MINUTE_MS);
+  const cuts = Array.from({ length: now - first + 1 }, (_, i) => first + i);
+  const bad = t.cumulativeBad(t.slo.window, nowMs, cuts);
+  for (let i = 0; i < cuts.length; i++)
+    if (budgetSpent({ good: c.total - bad[i]!, total: c.total }, t.slo.objective))
+      return Math.min(nowMs, cuts[i]! * MINUTE_MS);
+  return nowMs;
 }

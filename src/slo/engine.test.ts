@@ -216,3 +216,83 @@ test('a 99.99% budget spent to the request is spent: remaining 0, and the budget
   assert.deepEqual(actions.map((a) => a.action).sort(), ['freeze_reloads', 'shed_share']);
   assert.equal(new SloEngine([sloOf({})], clock, ROUTES).status()[0]!.budget.allowed_downtime_s, 2592);
 });
+
+test('restore() resumes a firing tier without an event; the first evaluation after the burn resolves it', () => {
+  const clock = new ManualClock(T0);
+  const before = new SloEngine([sloOf({})], clock, ROUTES);
+  const fired = minute(before, clock, 200, 100);
+  assert.deepEqual(
+    fired.map((e) => [e.tier, e.state]),
+    [
+      ['page-fast', 'firing'],
+      ['page-slow', 'firing'],
+      ['ticket', 'firing'],
+    ],
+  );
+  const saved = JSON.parse(JSON.stringify(before.export()));
+
+  // Restarted during the burn: still firing, no transition, the same start time.
+  const during = new SloEngine([sloOf({})], clock, ROUTES);
+  during.restore(saved);
+  assert.deepEqual(minute(during, clock, 200, 100), []);
+  assert.deepEqual(during.firingSince(), before.firingSince());
+  assert.equal(during.firingSince().get('slo:page-fast'), T0);
+  assert.deepEqual(
+    during.alertStates().map((e) => [e.key, e.state]),
+    [
+      ['slo:page-fast', 'firing'],
+      ['slo:page-slow', 'firing'],
+      ['slo:ticket', 'firing'],
+    ],
+  );
+
+  // Restarted after the burn: where the short window is clean (5m, 30m; not the ticket's 6h),
+  // the tier resolves, once.
+  clock.advance(2 * 3_600_000);
+  const afterwards = new SloEngine([sloOf({})], clock, ROUTES);
+  afterwards.restore(saved);
+  const events = afterwards.evaluate();
+  assert.deepEqual(
+    events.map((e) => [e.tier, e.state]),
+    [
+      ['page-fast', 'resolved'],
+      ['page-slow', 'resolved'],
+    ],
+  );
+  assert.deepEqual(afterwards.evaluate(), []);
+  // import() (a worker's counts) never carries alert state: only restore() does.
+  const merged = new SloEngine([sloOf({})], clock, ROUTES);
+  merged.import(saved);
+  assert.equal(merged.firingSince().size, 0);
+});
+
+test('budget spent: recorded when the evaluation first finds it, kept as time passes and across a restore', () => {
+  const clock = new ManualClock(T0);
+  const engine = new SloEngine([sloOf({ alerting: { enabled: false } })], clock, ROUTES);
+  minute(engine, clock, 10_000, 5); // half the budget
+  assert.equal(engine.status()[0]!.budget.spent_since, null);
+  clock.advance(30_000); // mid-minute 1
+  minute(engine, clock, 1000, 5); // 10 bad of 11 000 allowed 11: not yet
+  assert.equal(engine.status()[0]!.budget.spent_since, null);
+  clock.advance(10 * MIN);
+  minute(engine, clock, 0, 0);
+  clock.advance(30_000); // mid-minute 14
+  for (let i = 0; i < 2; i++) engine.record(done({ status: 500 })); // 12 bad of 11 002: spent
+  engine.evaluate();
+  const spentAt = new Date(T0 + 14 * MIN).toISOString(); // the minute it crossed
+  assert.equal(engine.status()[0]!.budget.spent_since, spentAt);
+  clock.advance(3 * 3_600_000);
+  engine.evaluate();
+  assert.equal(engine.status()[0]!.budget.spent_since, spentAt, 'not the time of the report');
+  const restored = new SloEngine([sloOf({ alerting: { enabled: false } })], clock, ROUTES);
+  restored.restore(JSON.parse(JSON.stringify(engine.export())));
+  assert.equal(restored.status()[0]!.budget.spent_since, spentAt);
+  // Without a record (counts only), the history still dates it to the minute it crossed.
+  const counted = new SloEngine([sloOf({ alerting: { enabled: false } })], clock, ROUTES);
+  counted.import(engine.export());
+  assert.equal(counted.status()[0]!.budget.spent_since, spentAt);
+  // Good traffic refills it: no longer spent, no date.
+  for (let i = 0; i < 100_000; i++) engine.record(done());
+  engine.evaluate();
+  assert.equal(engine.status()[0]!.budget.spent_since, null);
+});

@@ -6,19 +6,29 @@
 import type { SloConfig } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import type { RequestDoneEvent, SloAlertEvent } from '../core/events.js';
+import type { TierState } from './alerting.js';
 import type { BucketsExport } from './buckets.js';
-import { budgetRemaining, burnRate } from './math.js';
+import { spentAt } from './burndown.js';
+import { budgetRemaining, budgetSpent, burnRate } from './math.js';
 import { buildStatus, type SloStatus } from './status.js';
 import { TrackedSlo } from './tracked.js';
 
 export type { SloStatus } from './status.js';
+
+/** What an SLO's alerting knows beyond its counts: restored on start, never merged from workers. */
+export interface SloAlertState {
+  tiers: TierState[];
+  /** When the budget became spent (epoch ms); null while it is not. */
+  spentSince: number | null;
+}
 
 /** JSON-safe engine state, for the state file and for workers → primary. */
 export interface SloEngineState {
   version: 1;
   /** When it was exported (epoch ms). */
   at: number;
-  slos: Array<{ name: string; identity: string; buckets: BucketsExport }>;
+  /** `alerts` is absent in files written before alert state was saved: those start resolved. */
+  slos: Array<{ name: string; identity: string; buckets: BucketsExport; alerts?: SloAlertState }>;
 }
 
 export class SloEngine {
@@ -54,7 +64,10 @@ export class SloEngine {
     this.#owed = [];
     for (const t of this.#tracked) {
       const { objective, window } = t.slo;
-      const remaining = budgetRemaining(t.counts(window, now), objective);
+      const counts = t.counts(window, now);
+      const remaining = budgetRemaining(counts, objective);
+      if (!budgetSpent(counts, objective)) t.spentSince = null;
+      else t.spentSince ??= spentAt(t, now, counts);
       for (const tier of t.tiers) {
         const long = t.counts(tier.tier.long_window, now);
         const reading = {
@@ -77,6 +90,26 @@ export class SloEngine {
     return this.#tracked.map((t) => buildStatus(t, now));
   }
 
+  /**
+   * Where every tier of every alerting SLO stands, as of the last evaluate(): a firing event for
+   * each tier firing, a resolved one for the others. The alert notifier compares this with what
+   * each receiver holds after a restart (docs/alerts.md "Restarts").
+   */
+  alertStates(): SloAlertEvent[] {
+    const now = this.#clock.now();
+    return this.#tracked.flatMap((t) =>
+      t.slo.alerting.enabled ? t.tiers.map((a) => a.event(a.firing ? 'firing' : 'resolved', now)) : [],
+    );
+  }
+
+  /** Firing tiers by key (`<slo>:<tier>`), with when each started firing (epoch ms). */
+  firingSince(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const t of this.#tracked)
+      for (const a of t.tiers) if (a.since !== null) out.set(`${t.slo.name}:${a.tier.name}`, a.since);
+    return out;
+  }
+
   export(): SloEngineState {
     const now = this.#clock.now();
     return {
@@ -86,13 +119,30 @@ export class SloEngine {
         name: t.slo.name,
         identity: t.identity,
         buckets: t.buckets.export(now),
+        alerts: { tiers: t.tiers.map((a) => a.state()), spentSince: t.spentSince },
       })),
     };
   }
 
   /**
+   * A saved state into a fresh engine at startup: its counts (as import()) and its alert state,
+   * so tiers that fired before the restart are still firing — no second page — and resolve on
+   * the first evaluation that finds the burn over.
+   */
+  restore(state: SloEngineState): void {
+    this.import(state);
+    if (state === null || typeof state !== 'object' || !Array.isArray(state.slos)) return;
+    for (const s of state.slos) {
+      const t = this.#tracked.find((x) => x.slo.name === s.name && x.identity === s.identity);
+      if (t === undefined || s.alerts === null || typeof s.alerts !== 'object') continue;
+      restoreAlerts(t, s.alerts);
+    }
+  }
+
+  /**
    * ADDS the counts of a state to the SLOs with the same name and identity (others are ignored):
-   * restoring history into a fresh engine, or merging the counts of other workers.
+   * restoring history into a fresh engine, or merging the counts of other workers. Alert state
+   * is not merged: only the primary evaluates (restore() reads it back at startup).
    */
   import(state: SloEngineState): void {
     if (state === null || typeof state !== 'object' || !Array.isArray(state.slos)) return;
@@ -116,10 +166,7 @@ export class SloEngine {
       const prev = old.get(s.name);
       if (prev !== undefined && prev.identity === t.identity) {
         t.buckets.import(prev.buckets.export(now), now);
-        for (const tier of t.tiers) {
-          const was = prev.tiers.find((p) => p.tier.name === tier.tier.name);
-          if (was?.firing) tier.evaluate({ ...was.last }, now);
-        }
+        restoreAlerts(t, { tiers: prev.tiers.map((a) => a.state()), spentSince: prev.spentSince });
       }
       return t;
     });
@@ -131,4 +178,13 @@ export class SloEngine {
       }
     }
   }
+}
+
+/** Tiers are matched by name; a tier that is new, or whose state is not an object, starts resolved. */
+function restoreAlerts(t: TrackedSlo, saved: SloAlertState): void {
+  for (const tier of t.tiers) {
+    const was = Array.isArray(saved.tiers) ? saved.tiers.find((p) => p?.tier === tier.tier.name) : undefined;
+    if (was !== undefined && was !== null && typeof was === 'object') tier.restore(was);
+  }
+  t.spentSince = typeof saved.spentSince === 'number' ? saved.spentSince : null;
 }

@@ -16,12 +16,12 @@ export class Persistence {
     this.#log = log;
   }
 
-  /** Adds the saved counts into the engine (fresh at startup). */
+  /** Restores the saved counts and alert state into the engine (fresh at startup). */
   load(engine: SloEngine): void {
     const path = this.#store.path;
     try {
       const saved = this.#store.load();
-      if (saved) engine.import(saved.state);
+      if (saved) engine.restore(saved.state);
       this.#log.info(
         { event: 'slo.store', reason: saved ? 'loaded' : 'new', path },
         saved ? `SLO history loaded from ${path}` : `SLO history starts in ${path}`,
@@ -47,9 +47,5 @@ export class Persistence {
         );
       this.#failing = true;
     }
-  }
-
-  close(): void {
-    this.#store.close();
   }
 }

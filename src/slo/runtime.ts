@@ -32,6 +32,12 @@ export interface SloRuntimeOptions {
   pull?: () => Promise<SloEngineState[]>;
   /** The per-route policy changed (the app sets it on the gateway, or sends it to workers). */
   onPolicy?: (policies: Map<string, RoutePolicy>) => void;
+  /**
+   * Called once, after the first evaluation since start, with where every alerting tier stands
+   * (engine.alertStates()): the alert notifier resolves at each receiver what no longer fires and
+   * sends what a receiver never got, never re-triggering what it holds (docs/alerts.md "Restarts").
+   */
+  reconcile?: (states: SloAlertEvent[]) => void;
 }
 
 export class SloRuntime {
@@ -39,7 +45,7 @@ export class SloRuntime {
   #slos: readonly SloConfig[];
   #engine: SloEngine;
   readonly #board: PolicyBoard;
-  readonly #since = new Map<string, number>();
+  #reconciled = false;
   #timer: NodeJS.Timeout | null = null;
   #off: (() => void) | null = null;
   #busy = false;
@@ -76,7 +82,11 @@ export class SloRuntime {
     try {
       if (this.#o.pull) for (const d of await this.#o.pull()) this.#engine.import(d);
       const events = this.#engine.evaluate();
-      for (const e of events) this.#alert(e);
+      for (const e of events) publishAlert(this.#o.bus, this.#o.log, e);
+      if (!this.#reconciled) {
+        this.#reconciled = true;
+        this.#o.reconcile?.(this.#engine.alertStates());
+      }
       const changed = this.#board.update(this.#slos, this.#engine.status(), this.#o.routeNames());
       if (changed) this.#o.onPolicy?.(this.#board.routePolicies());
       this.#save();
@@ -90,9 +100,9 @@ export class SloRuntime {
     return this.#engine.status();
   }
 
-  /** Alerts firing now, with when each started (the handoff report's input). */
+  /** Alerts firing now, with when each started (the handoff report's input); kept across restarts. */
   firingSince(): Map<string, number> {
-    return this.#since;
+    return this.#engine.firingSince();
   }
 
   actions(): PolicyAction[] {
@@ -116,23 +126,16 @@ export class SloRuntime {
     this.#engine.reconfigure(slos, this.#o.routeNames());
   }
 
-  /** Stops the timer and saves once more (on shutdown). */
+  /** Stops the timer and saves once more (on shutdown); the store stays open for its owner to close. */
   close(): void {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
     this.#off?.();
     this.#save();
-    this.#persist?.close();
   }
 
   #create(slos: readonly SloConfig[]): SloEngine {
     return new SloEngine(slos, this.#o.clock, this.#o.routeNames());
-  }
-
-  #alert(e: SloAlertEvent): void {
-    if (e.state === 'firing') this.#since.set(e.key, e.at);
-    else this.#since.delete(e.key);
-    publishAlert(this.#o.bus, this.#o.log, e);
   }
 
   #save(): void {

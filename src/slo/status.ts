@@ -1,12 +1,13 @@
 /** The JSON-safe status of one SLO (admin API, `keel slo status`, the handoff report). */
 import type { SloKind } from '../config/types.js';
-import { type BudgetPoint, budgetHistory } from './burndown.js';
+import { type BudgetPoint, budgetHistory, spentAt } from './burndown.js';
 import { formatWindow } from './format.js';
 import {
   allowedBad,
   allowedDowntimeMs,
   budgetConsumed,
   budgetRemaining,
+  budgetSpent,
   burnRate,
   sli,
   timeToExhaustionMs,
@@ -37,6 +38,11 @@ export interface SloStatus {
     allowed_downtime_s: number | null;
     consumed: number | null; // share of the budget, 0..1 (may exceed 1)
     remaining: number | null; // 1 − consumed, may be < 0
+    /**
+     * While spent (remaining ≤ 0): when it became spent (ISO time), as the evaluation recorded
+     * it, or read from the history when there is no record yet; null while not spent.
+     */
+    spent_since: string | null;
   };
   /**
    * The burn-down: the share of the current window's budget left at 61 evenly spaced points from
@@ -80,6 +86,9 @@ export function buildStatus(t: TrackedSlo, now: number): SloStatus {
       allowed_downtime_s: timeBased ? seconds(allowedDowntimeMs(slo.window, slo.objective)) : null,
       consumed: budgetConsumed(c, slo.objective),
       remaining,
+      spent_since: budgetSpent(c, slo.objective)
+        ? new Date(t.spentSince ?? spentAt(t, now, c)).toISOString()
+        : null,
     },
     budget_history: budgetHistory(t, now, c),
     burn_rates,

@@ -9,6 +9,8 @@ export class TrackedSlo {
   readonly classify: Classifier;
   readonly buckets: SloBuckets;
   readonly tiers: TierAlert[];
+  /** When the budget became spent (epoch ms), recorded by the evaluation; null while not spent. */
+  spentSince: number | null = null;
   /** Requests per minute a throughput minute needs to be good. */
   readonly #floor: number;
 

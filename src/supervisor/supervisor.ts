@@ -19,11 +19,6 @@ import { type ConfigDiff, diffConfig, loadConfigFile, validateConfig } from '../
 import type { Config } from '../config/types.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { EventBus } from '../core/events.js';
-import {
-  type AlertNotifier,
-  createAlertNotifier,
-  reconfigureAlertNotifier,
-} from '../telemetry/alerts/index.js';
 import { type Logger, subscribeLogs } from '../telemetry/logging.js';
 import { clusterBackend } from './cluster-backend.js';
 import { clusterMetricsRoute } from './cluster-metrics.js';
@@ -54,10 +49,11 @@ export class Supervisor {
   readonly #state: { config: Config; version: string; loadedAt: number; shuttingDown: boolean };
   readonly #queue: ReloadQueue;
   #admin: AdminServer | null = null;
-  /** The authoritative SLO engine: workers only record (cluster-slo.ts). */
+  /**
+   * The authoritative SLO engine: workers only record (cluster-slo.ts). Alerts are evaluated and
+   * published on the primary's bus, so its notifier (in the SloHost) delivers them.
+   */
   readonly #slo: SloHost;
-  /** SLO alerts are evaluated and published on the primary's bus, so the primary delivers them. */
-  #alerts: AlertNotifier | null;
 
   constructor(o: SupervisorOptions) {
     this.#o = o;
@@ -76,7 +72,6 @@ export class Supervisor {
       clock: this.#clock,
       timeoutMs: o.rpcTimeoutMs ?? 2000,
     });
-    this.#alerts = createAlertNotifier(this.#bus, o.config, o.logger);
     this.#queue = new ReloadQueue({
       bus: this.#bus,
       logger: o.logger,
@@ -159,7 +154,8 @@ export class Supervisor {
     // The workers' last counts, before they drain and exit (requests finishing during the drain
     // are not counted: at most one drain's worth).
     await this.#slo.tick().catch(() => undefined);
-    this.#slo.close();
+    // Saved now; queued alerts flush (bounded) while the workers drain.
+    const sloClosed = this.#slo.close(5000);
     const deadline = this.#state.config.shutdown.drain_timeout + 5000;
     await Promise.all(
       this.#slots.map(async (s) => {
@@ -176,7 +172,7 @@ export class Supervisor {
       }),
     );
     await this.#admin?.close();
-    await this.#alerts?.close(5000);
+    await sloClosed;
   }
 
   async #broadcastReload(next: Config, version: string, source: ReloadSource): Promise<ConfigDiff> {
@@ -188,7 +184,6 @@ export class Supervisor {
     // Workers restarted from now on start with the new config.
     Object.assign(this.#state, { config: next, version, loadedAt: this.#clock.now() });
     this.#slo.configure(next);
-    this.#alerts = reconfigureAlertNotifier(this.#alerts, this.#bus, next, this.#o.logger);
     const failed = results.flatMap((r, i) =>
       r.status === 'rejected' || !r.value.ok ? [`worker ${live[i]?.id}`] : [],
     );

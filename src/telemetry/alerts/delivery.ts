@@ -12,6 +12,7 @@
 import type { AlertReceiverConfig } from '../../config/types.js';
 import type { SloAlertEvent } from '../../core/events.js';
 import { type AttemptDeps, deliver } from './attempt.js';
+import { closingEvent, type DeliveryLedger } from './ledger.js';
 import type { AlertSender } from './sender.js';
 
 interface Job {
@@ -44,12 +45,45 @@ export class ReceiverQueue {
   #inflight: Job | null = null;
   #idle: Array<() => void> = [];
   readonly #stats = { sent: 0, failed: 0, skipped: 0, coalesced: 0, dropped: 0 };
+  readonly #ledger: DeliveryLedger | null;
+  /** A failing ledger is logged once per failing streak, as the SLO history's saves are. */
+  #ledgerFailing = false;
 
-  constructor(cfg: AlertReceiverConfig, sender: AlertSender, deps: AttemptDeps, limit: number) {
+  constructor(
+    cfg: AlertReceiverConfig,
+    sender: AlertSender,
+    deps: AttemptDeps,
+    limit: number,
+    ledger: DeliveryLedger | null = null,
+  ) {
     this.cfg = cfg;
     this.sender = sender;
     this.#d = deps;
     this.#limit = Math.max(1, limit);
+    this.#ledger = ledger;
+  }
+
+  /** What this destination held open at the last stop (the ledger's rows for this receiver). */
+  restore(open: readonly SloAlertEvent[]): void {
+    for (const e of open)
+      if (e.state === 'firing' && !this.#delivered.has(e.key)) this.#delivered.set(e.key, e);
+  }
+
+  /**
+   * After a restart, brings the destination in line with where the alerts stand (`current`: every
+   * alerting tier routed to this receiver, firing or resolved): an alert it holds open that no
+   * longer fires is resolved, one that fires but it never got (it was down, or the process
+   * stopped first) is sent; what it holds and still fires is left alone. Same dedup keys as before.
+   */
+  reconcile(current: readonly SloAlertEvent[], now: number): void {
+    const byKey = new Map(current.map((e) => [e.key, e]));
+    for (const [key, open] of this.#delivered) {
+      if (open.state !== 'firing') continue;
+      const latest = byKey.get(key);
+      if (latest?.state !== 'firing') this.push(latest ?? closingEvent(open, now));
+    }
+    for (const e of current)
+      if (e.state === 'firing' && this.#delivered.get(e.key)?.state !== 'firing') this.push(e);
   }
 
   push(event: SloAlertEvent, refresh = false): void {
@@ -153,8 +187,24 @@ export class ReceiverQueue {
     if (await deliver(this.cfg, this.sender, event, this.#d, this.#abort.signal)) {
       this.#stats.sent++;
       this.#delivered.set(event.key, event);
+      this.#record(event);
     } else {
       this.#stats.failed++;
+    }
+  }
+
+  #record(event: SloAlertEvent): void {
+    if (this.#ledger === null) return;
+    try {
+      this.#ledger.delivered({ receiver: this.cfg.name, type: this.cfg.type, event });
+      this.#ledgerFailing = false;
+    } catch (err) {
+      if (!this.#ledgerFailing)
+        this.#d.logger.error(
+          { event: 'alert.ledger', receiver: this.cfg.name, key: event.key, err, reason: 'save_failed' },
+          'cannot save what the alert receiver holds open: a restart may page it again or miss a resolve',
+        );
+      this.#ledgerFailing = true;
     }
   }
 }

@@ -1,4 +1,7 @@
-/** The notifier's routing, queue bounds, re-sends and lifecycle, over a recording transport. */
+/**
+ * The notifier's routing, queue bounds, re-sends and lifecycle, and what it keeps and reconciles
+ * across a restart, over a recording transport.
+ */
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,8 +10,9 @@ import type { AlertReceiverConfig } from '../../config/types.js';
 import { ManualClock } from '../../core/clock.js';
 import { EventBus } from '../../core/events.js';
 import { scriptedRandom } from '../../core/random.js';
-import { alert, captureLogger } from './doubles.test-util.js';
+import { alert, captureLogger, T0 } from './doubles.test-util.js';
 import { createAlertNotifier, reconfigureAlertNotifier } from './factory.js';
+import type { DeliveredAlert, DeliveryLedger } from './ledger.js';
 import { AlertNotifier, type AlertNotifierOptions } from './notifier.js';
 import type { AlertRequest } from './sender.js';
 import type { Transport } from './transport.js';
@@ -232,5 +236,105 @@ describe('AlertNotifier', () => {
       ['x:t firing', 'x:t resolved'],
     );
     assert.equal(n.stats()[0]!.coalesced, 1);
+  });
+});
+
+/** A ledger in memory, as the SLO state file keeps it: one row per receiver and open alert. */
+function memoryLedger(rows: DeliveredAlert[] = []) {
+  const open = new Map(rows.map((r) => [`${r.receiver} ${r.type} ${r.event.key}`, r]));
+  const ledger: DeliveryLedger & { rows(): string[] } = {
+    openAlerts: () => [...open.values()],
+    delivered: (d) => {
+      const id = `${d.receiver} ${d.type} ${d.event.key}`;
+      if (d.event.state === 'firing') open.set(id, d);
+      else open.delete(id);
+    },
+    rows: () => [...open.keys()].sort(),
+  };
+  return ledger;
+}
+
+describe('AlertNotifier across a restart (docs/alerts.md "Restarts")', () => {
+  const sentLines = (sent: AlertRequest[]) =>
+    sent.map((r) => `${new URL(r.url).hostname} ${JSON.parse(r.body).key} ${JSON.parse(r.body).state}`);
+
+  it('records what each receiver holds open: a trigger opens its row, a resolve removes it', async () => {
+    const ledger = memoryLedger();
+    const { transport } = recording();
+    const n = build({ receivers: [receiver('a'), receiver('b')], transport, ledger });
+    n.publish(alert());
+    n.publish(alert({ key: 'x:t', slo: 'x' }));
+    await n.idle();
+    assert.deepEqual(ledger.rows(), [
+      'a webhook checkout:page-fast',
+      'a webhook x:t',
+      'b webhook checkout:page-fast',
+      'b webhook x:t',
+    ]);
+    n.publish(alert({ key: 'x:t', slo: 'x', state: 'resolved' }));
+    await n.idle();
+    assert.deepEqual(ledger.rows(), ['a webhook checkout:page-fast', 'b webhook checkout:page-fast']);
+  });
+
+  it('reconciles: resolves what stopped firing, sends what a receiver missed, re-triggers nothing', async () => {
+    // Before the stop: a holds both alerts open, b holds only "gone:t" (its checkout trigger failed).
+    const ledger = memoryLedger([
+      { receiver: 'a', type: 'webhook', event: alert() },
+      { receiver: 'a', type: 'webhook', event: alert({ key: 'calm:t', slo: 'calm' }) },
+      { receiver: 'b', type: 'webhook', event: alert({ key: 'gone:t', slo: 'gone' }) },
+      { receiver: 'old', type: 'webhook', event: alert() }, // a receiver no longer configured
+    ]);
+    const { sent, transport } = recording();
+    const n = build({ receivers: [receiver('a'), receiver('b')], transport, ledger });
+    // The first evaluation after the restart: checkout still fires, calm resolved, gone removed.
+    n.reconcile([alert(), alert({ key: 'calm:t', slo: 'calm', state: 'resolved', at: T0 + 5 })]);
+    await n.idle();
+    assert.deepEqual(sentLines(sent).sort(), [
+      'a.invalid calm:t resolved',
+      'b.invalid checkout:page-fast firing',
+      'b.invalid gone:t resolved',
+    ]);
+    const closed = sent.find((r) => JSON.parse(r.body).key === 'gone:t')!;
+    assert.match(JSON.parse(closed.body).summary, /no longer evaluated/);
+    assert.deepEqual(ledger.rows(), [
+      'a webhook checkout:page-fast',
+      'b webhook checkout:page-fast',
+      'old webhook checkout:page-fast',
+    ]);
+    // Reconciling again is a no-op: every receiver now holds what fires.
+    n.reconcile([alert()]);
+    await n.idle();
+    assert.equal(sent.length, 3);
+  });
+
+  it('reconciles only the alerts routed to each receiver', async () => {
+    const { sent, transport } = recording();
+    const n = build({ receivers: [receiver('a'), receiver('b')], transport, ledger: memoryLedger() });
+    n.reconcile([alert({ receivers: ['b'] })]);
+    await n.idle();
+    assert.deepEqual(sentLines(sent), ['b.invalid checkout:page-fast firing']);
+  });
+
+  it('logs a failing ledger once per failing streak and keeps delivering', async () => {
+    const logger = captureLogger();
+    const { sent, transport } = recording();
+    const broken: DeliveryLedger = {
+      openAlerts: () => {
+        throw new Error('disk I/O error');
+      },
+      delivered: () => {
+        throw new Error('disk I/O error');
+      },
+    };
+    const n = build({ receivers: [receiver('a')], transport, logger, ledger: broken });
+    n.publish(alert());
+    n.publish(alert({ key: 'x:t', slo: 'x' }));
+    await n.idle();
+    assert.equal(sent.length, 2);
+    const errors = logger.lines.filter((l) => l.obj.event === 'alert.ledger');
+    assert.deepEqual(
+      errors.map((l) => l.obj.reason),
+      ['load_failed', 'save_failed'],
+    );
   });
 });

@@ -3,8 +3,9 @@
  * the SLO names (empty = all) through one ReceiverQueue per receiver, so a slow or dead
  * destination delays only itself. publish() only enqueues: the SLO engine never waits on a pager.
  *
- * Time, randomness, sleeping and the HTTP transport come in through options (STYLE.md §4), so the
- * contract suite drives retries and Retry-After without real waiting.
+ * Time, randomness, sleeping and the HTTP transport come in through options (docs/architecture.md,
+ * "Injected time and randomness"), so the contract suite drives retries and Retry-After without
+ * real waiting.
  */
 import type { AlertReceiverConfig } from '../../config/types.js';
 import { type Clock, systemClock } from '../../core/clock.js';
@@ -12,6 +13,7 @@ import type { EventBus, SloAlertEvent } from '../../core/events.js';
 import { mathRandom, type Random } from '../../core/random.js';
 import type { AlertLogger, Sleep } from './attempt.js';
 import { ReceiverQueue, type ReceiverStats } from './delivery.js';
+import type { DeliveredAlert, DeliveryLedger } from './ledger.js';
 import { createSender } from './senders.js';
 import { httpTransport, type Transport } from './transport.js';
 
@@ -29,6 +31,20 @@ export interface AlertNotifierOptions {
   retryAfterMaxMs?: number;
   /** Runs fn every ms until the returned stop is called (the Alertmanager re-send). */
   every?: (ms: number, fn: () => void) => () => void;
+  /** Where each receiver's open alerts are kept across restarts (ledger.ts); none = memory only. */
+  ledger?: DeliveryLedger | null;
+}
+
+function readLedger(ledger: DeliveryLedger, logger: AlertLogger): DeliveredAlert[] {
+  try {
+    return ledger.openAlerts();
+  } catch (err) {
+    logger.error(
+      { event: 'alert.ledger', err, reason: 'load_failed' },
+      'cannot read what the alert receivers hold open: a restart may page them again or miss a resolve',
+    );
+    return [];
+  }
 }
 
 export const realSleep: Sleep = (ms, signal) =>
@@ -52,6 +68,7 @@ export class AlertNotifier {
   readonly receivers: readonly AlertReceiverConfig[];
   readonly #queues: ReceiverQueue[];
   readonly #logger: AlertLogger;
+  readonly #clock: Clock;
   readonly #stops: Array<() => void> = [];
 
   constructor(o: AlertNotifierOptions) {
@@ -67,7 +84,12 @@ export class AlertNotifier {
       backoffMaxMs: o.backoffMaxMs ?? 60_000,
       retryAfterMaxMs: o.retryAfterMaxMs ?? 300_000,
     };
-    this.#queues = o.receivers.map((r) => new ReceiverQueue(r, createSender(r), deps, o.queueLimit ?? 100));
+    this.#clock = deps.clock;
+    const ledger = o.ledger ?? null;
+    this.#queues = o.receivers.map(
+      (r) => new ReceiverQueue(r, createSender(r), deps, o.queueLimit ?? 100, ledger),
+    );
+    if (ledger) this.restore(readLedger(ledger, o.logger));
     const every = o.every ?? realEvery;
     for (const q of this.#queues)
       if (q.sender.resendMs !== null) this.#stops.push(every(q.sender.resendMs, () => q.resendFiring()));
@@ -83,6 +105,26 @@ export class AlertNotifier {
   /** Enqueues the alert for its receivers and returns at once. */
   publish(e: SloAlertEvent): void {
     for (const q of this.#queues) if (e.receivers.length === 0 || e.receivers.includes(q.cfg.name)) q.push(e);
+  }
+
+  /** Seeds what each receiver holds open from saved rows (same receiver name and type). */
+  restore(open: readonly DeliveredAlert[]): void {
+    for (const q of this.#queues)
+      q.restore(open.filter((d) => d.receiver === q.cfg.name && d.type === q.cfg.type).map((d) => d.event));
+  }
+
+  /**
+   * After a restart: every alerting tier's state as the first evaluation found it. Each receiver
+   * gets the resolves and triggers it is owed, and nothing it already holds (docs/alerts.md
+   * "Restarts").
+   */
+  reconcile(states: readonly SloAlertEvent[]): void {
+    const now = this.#clock.now();
+    for (const q of this.#queues)
+      q.reconcile(
+        states.filter((e) => e.receivers.length === 0 || e.receivers.includes(q.cfg.name)),
+        now,
+      );
   }
 
   /** Re-sends every open alert to the receivers that need refreshing (normally on a timer). */
