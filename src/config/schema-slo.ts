@@ -233,7 +233,10 @@ export const alertsSchema = z
       .string()
       .min(1)
       .nullable()
-      .meta({ description: 'SQLite file keeping SLO history across restarts. Default null = in memory.' })
+      .meta({
+        description:
+          'SQLite file keeping SLO history, alert state and what each receiver holds open across restarts (docs/alerts.md "Restarts"). Default null = in memory.',
+      })
       .optional(),
   })
   .meta({ title: 'Alerts' })

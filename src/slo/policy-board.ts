@@ -1,6 +1,6 @@
 /**
  * The budget policy actions in force (policy.ts derives them): remembers when each started and
- * logs every start and stop with its reason (issue 5: "every action is logged with its reason").
+ * logs every start and stop with its reason (docs/slo-runtime.md "Budget policy").
  */
 import type { SloConfig } from '../config/types.js';
 import type { Clock } from '../core/clock.js';

@@ -1,5 +1,5 @@
 /**
- * Budget policy (issue 5; docs/slo-runtime.md "Budget policy"): what the gateway enforces per SLO
+ * Budget policy (docs/slo-runtime.md "Budget policy"): what the gateway enforces per SLO
  * while its budget burns fast or is spent, derived purely from the engine's status.
  *
  * - stop_retries: while a page-severity (critical) alert fires or the budget is spent, the SLO's

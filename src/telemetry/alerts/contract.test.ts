@@ -1,7 +1,8 @@
 /**
- * One contract for every alert sender (STYLE.md §3): each runs through the same AlertNotifier
- * against a local double of its destination that validates what it gets (doubles.test-util.ts).
- * Sleeping is scripted (recorded, never waited), so retries and Retry-After cost no real time.
+ * One contract for every alert sender (docs/architecture.md, "Contract tests"): each runs through
+ * the same AlertNotifier against a local double of its destination that validates what it gets
+ * (doubles.test-util.ts). Sleeping is scripted (recorded, never waited), so retries and
+ * Retry-After cost no real time.
  */
 import assert from 'node:assert/strict';
 import { after, beforeEach, describe, it } from 'node:test';

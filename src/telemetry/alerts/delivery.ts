@@ -1,13 +1,14 @@
 /**
  * One receiver's delivery queue. The SLO engine publishes on the bus and must never wait for a
- * pager (issue 5: alerting never blocks request handling), so events are queued here and sent
- * one at a time, in order (a trigger always goes before its resolve). The queue is bounded: when
- * a destination is down long enough to fill it, the oldest event is dropped, counted and logged.
+ * pager (docs/alerts.md, "Never blocking"), so events are queued here and sent one at a time, in
+ * order (a trigger always goes before its resolve). The queue is bounded: when a destination is
+ * down long enough to fill it, the oldest event is dropped, counted and logged.
  *
  * Dedup, per key (`${slo}:${tier}`): a queued event is replaced by a newer one for its key; a
  * firing event for a key whose last delivered state is firing is not sent again; and a resolve
  * for a key never delivered as firing is not sent (the destination has nothing to close). Only
- * successful deliveries move that state.
+ * successful deliveries move that state, and each is recorded in the ledger (ledger.ts), so the
+ * state outlives the process.
  */
 import type { AlertReceiverConfig } from '../../config/types.js';
 import type { SloAlertEvent } from '../../core/events.js';

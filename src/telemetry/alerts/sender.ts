@@ -1,8 +1,8 @@
 /**
- * The alert sender strategy (STYLE.md §2): one implementation per destination, each a pure
- * function from an SLO alert to the HTTP request that destination expects. Sending, retries,
- * dedup and queueing live once in delivery.ts, so every sender gets the same semantics and the
- * contract suite (contract.test.ts) checks them all the same way.
+ * The alert sender strategy (docs/architecture.md, "One strategy per file"): one implementation
+ * per destination, each a pure function from an SLO alert to the HTTP request that destination
+ * expects. Sending, retries, dedup and queueing live once in delivery.ts, so every sender gets the
+ * same semantics and the contract suite (contract.test.ts) checks them all the same way.
  */
 import type { AlertReceiverConfig } from '../../config/types.js';
 import type { SloAlertEvent } from '../../core/events.js';

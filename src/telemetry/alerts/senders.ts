@@ -1,4 +1,7 @@
-/** Picks the sender for a receiver's type, once, when the notifier is built (STYLE.md §9). */
+/**
+ * Picks the sender for a receiver's type, once, when the notifier is built (docs/architecture.md,
+ * "Decide at setup").
+ */
 import type { AlertReceiverConfig } from '../../config/types.js';
 import { alertmanagerSender } from './alertmanager.js';
 import { opsgenieSender } from './opsgenie.js';
