@@ -73,3 +73,26 @@ describe('SloRuntime across workers', () => {
     for (const x of [w1, w2, primary]) x.rt.close();
   });
 });
+
+describe('SloRuntime after a start', () => {
+  it('hands every alerting tier’s state to reconcile once, after the first evaluation', async () => {
+    const clock = new ManualClock(10_000_000);
+    const calls: Array<Array<[string, string]>> = [];
+    const { rt, bus } = runtime('single', clock, {
+      reconcile: (states) => calls.push(states.map((e) => [e.key, e.state])),
+    });
+    for (let i = 0; i < 200; i++)
+      bus.channel('request.done').publish(done(i % 2 === 0 ? 500 : 200, clock.now()));
+    assert.equal(calls.length, 0, 'not before the first evaluation');
+    await rt.tick();
+    await rt.tick();
+    assert.deepEqual(calls, [
+      [
+        ['api:page-fast', 'firing'],
+        ['api:page-slow', 'firing'],
+        ['api:ticket', 'firing'],
+      ],
+    ]);
+    rt.close();
+  });
+});
