@@ -13,18 +13,19 @@
  * delivery queued before it was made or skipped.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { HandoffReport } from '../../src/admin/handoff/types.js';
+import type { SlosResponse } from '../../src/admin/slo-route.js';
 import { type App, startApp } from '../../src/app.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { alert } from '../../src/telemetry/alerts/doubles.test-util.js';
 import { createLogger } from '../../src/telemetry/logging.js';
-import { waitFor } from './control-util.js';
+import { freePort, get, getJson, spawnKeel, waitFor } from './control-util.js';
 import { makeConfig, pool, type Upstream, upstreams } from './proxy-util.js';
 
 const KEY = 'api:page';
@@ -236,5 +237,67 @@ describe('alert state across restarts', () => {
     assert.ok(spent, 'the budget is spent');
     assert.ok(clock.now() - T0 > 4 * 60 * MINUTE);
     assert.equal(spent.since, new Date(T0).toISOString(), 'the minute of the first burn, not now');
+  });
+});
+
+describe('alert state across a restart of `keel run --workers 2`', () => {
+  const dir2 = mkdtempSync(join(tmpdir(), 'keel-alert-restart-workers-'));
+  let live: Upstream[] = [];
+  let hook: Receiver | null = null;
+  after(async () => {
+    await Promise.all([...live.map((u) => u.close()), hook?.close()]);
+    rmSync(dir2, { recursive: true, force: true });
+  });
+
+  it('the primary keeps the alert state: a restart during the burn sends no second trigger', async () => {
+    live = await upstreams(1, (req, res) => {
+      req.resume();
+      res.writeHead(req.url === '/bad' ? 500 : 200).end();
+    });
+    hook = await new Receiver().listen();
+    const [port, adminPort] = [await freePort(), await freePort()];
+    const path = join(dir2, 'keel.yaml');
+    writeFileSync(
+      path,
+      `listeners: [{ port: ${port} }]\nadmin: { port: ${adminPort} }\n` +
+        `pools:\n  app: { hosts: ["${live[0]!.url}"], health: { outlier: { enabled: false } }, breaker: { enabled: false } }\n` +
+        'routes:\n  - { name: api, pool: app, retry: { enabled: false } }\n' +
+        'slos:\n  - name: api\n    kind: availability\n    objective: 99.9\n' +
+        '    alerting:\n      runbook_url: "https://runbooks.example/api"\n' +
+        '      tiers: [{ name: page, severity: critical, budget_share: 0.02, long_window: 1h, short_window: 5m }]\n' +
+        `alerts:\n  evaluation_interval: 1s\n  state_file: "${join(dir2, 'slo.sqlite')}"\n` +
+        `  receivers: [{ name: hook, type: webhook, url: "${hook.url}", max_retries: 0 }]\n`,
+    );
+    const admin = `http://127.0.0.1:${adminPort}/api/v1/slos`;
+    /** Runs keel until `until` holds after `n` requests (half of them 500s), then stops it. */
+    const run = async (n: number, until: (s: SlosResponse['slos'][0]) => boolean) => {
+      const keel = spawnKeel(['run', '-c', path, '--workers', '2']);
+      try {
+        await waitFor(
+          'the admin API',
+          async () => {
+            if (keel.child.exitCode !== null) throw new Error(`keel exited:\n${keel.output()}`);
+            return getJson<SlosResponse>(admin);
+          },
+          15_000,
+        );
+        for (let i = 0; i < n; i++) await get(`http://127.0.0.1:${port}/${i % 2 === 0 ? 'bad' : 'ok'}`);
+        await waitFor('the primary to evaluate the requests', async () => {
+          const s = (await getJson<SlosResponse>(admin))?.slos[0];
+          return s && until(s) ? true : undefined;
+        });
+      } finally {
+        keel.child.kill('SIGTERM'); // the exit flushes every queued delivery first
+        await keel.exited;
+      }
+    };
+    const firing = (s: SlosResponse['slos'][0]) => s.alerts[0]?.firing === true;
+    await run(200, (s) => s.events.total === 200 && firing(s));
+    assert.equal(hook.count('trigger'), 1, 'the primary paged once, not once per worker');
+    // Evaluated after the restart: the 100 new requests were pulled from the workers, so the
+    // first evaluation (and its reconcile) has run; the burn goes on.
+    await run(100, (s) => s.events.total === 300 && firing(s));
+    assert.equal(hook.count('trigger'), 1, 'no second trigger after the restart');
+    assert.equal(hook.count('resolve'), 0);
   });
 });
