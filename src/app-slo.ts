@@ -167,6 +167,7 @@ export class SloHost {
     await this.#notifier?.close(flushMs);
     this.#notifier = null;
     this.#store?.close();
+    this.#store = null;
   }
 
   #open(file: string | null): SloStore<SloEngineState> | null {

@@ -1,7 +1,8 @@
 /**
  * The SLO runtime around the pure engine (docs/slo-runtime.md): records `request.done`, evaluates
  * every `alerts.evaluation_interval` on an unref'd timer, publishes each alert transition as
- * `slo.alert` and logs it, derives the budget policy, and persists the engine's buckets.
+ * `slo.alert` and logs it, derives the budget policy, and persists the engine's state (its counts
+ * and its alert state, restored at start so a restart neither pages twice nor forgets a resolve).
  *
  * Three roles: a single process does everything; a supervised worker only records (the primary
  * takes its counts with takeDelta() over IPC); the supervisor's primary records nothing itself,
