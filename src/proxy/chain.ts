@@ -3,9 +3,9 @@ import { hashKeyExtractor } from './balancer/hash-key.js';
 import { BrowserCacheLink } from './cache/browser.js';
 import type { EdgeCache } from './cache/edge.js';
 import { CacheLink } from './cache/link.js';
-import type { GatewayContext } from './context.js';
+import type { Link, Sink } from './contracts.js';
+import type { Exchange, GatewayContext } from './exchange.js';
 import { ForwardLink } from './forward.js';
-import { compose, type Link } from './link.js';
 import { RouteBreaker, RouteBreakerLink } from './policy/breaker.js';
 import { BulkheadLink } from './policy/bulkhead.js';
 import { DeadlineLink } from './policy/deadline.js';
@@ -18,17 +18,18 @@ import { TraceLink, type TraceSetup, TryTraceLink } from './trace/links.js';
 import type { UpstreamPool } from './upstream/types.js';
 
 /**
- * Builds a route's chain once per config version (ARCHITECTURE.md, "The request path"):
+ * Builds a route's chain once per config version (docs/architecture.md, "The request path"):
  *
  *   [trace] → [cache | browser] → deadline → bulkhead → retry | hedge → route breaker
  *     → pick (+ host breaker) → [try trace] → forward
  *
  * The cache sits above every policy: a hit costs none of them, and a failure reaches it only
- * once retries and breakers have given up, which is when stale-if-error answers (issue 4).
+ * once retries and breakers have given up, which is when stale-if-error answers
+ * (docs/caching.md, "What a request goes through").
  *
- * A disabled feature is not in the chain (STYLE.md §9): no deadline link for timeout 0, no
- * bulkhead for an unlimited pool, no retry link when neither retry nor hedging is on, no breaker
- * link without route.breaker. The bulkhead sits outside retry (so a request holds one slot for
+ * A disabled feature is not in the chain (docs/architecture.md, "Decide at setup"): no deadline
+ * link for timeout 0, no bulkhead for an unlimited pool, no retry link when neither retry nor
+ * hedging is on, no breaker link without route.breaker. The bulkhead sits outside retry (so a request holds one slot for
  * all its tries); the route breaker sits inside it (so it judges every try).
  * `breaker` is the route breaker to use (kept across reloads when its config is unchanged);
  * `trace` is the config version's tracing setup, null when tracing is off (then neither trace
@@ -42,7 +43,7 @@ export function compileRoute(
   trace: TraceSetup | null = null,
   cache: { edge: EdgeCache; via: string } | null = null,
 ): CompiledRoute {
-  const links: Link[] = [];
+  const links: Array<Link<Exchange>> = [];
   if (trace !== null) links.push(new TraceLink(trace));
   const rc = route.cache;
   const browser = route.browser_cache;
@@ -80,6 +81,19 @@ export function compileRoute(
     chain: compose(responder, links),
     maxBody: route.max_body_bytes,
   };
+}
+
+/** Wires links top (client side) to bottom (upstream side) under `top`; returns the entry link. */
+export function compose<X>(top: Sink<X>, links: ReadonlyArray<Link<X>>): Link<X> {
+  if (links.length === 0) throw new RangeError('compose: a chain needs at least one link');
+  let up: Sink<X> = top;
+  for (let i = 0; i < links.length; i++) {
+    const l = links[i]!;
+    l.up = up;
+    if (i + 1 < links.length) l.next = links[i + 1]!;
+    up = l;
+  }
+  return links[0]!;
 }
 
 /** The route breaker for a route, or null when the route has none (or it is disabled). */

@@ -3,10 +3,11 @@ import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 
 /**
- * Every exchange must share one hidden class (STYLE.md §10; fastify's test/same-shape.test.js):
- * a field added outside the constructor, or a field whose type changes shape, would make the
- * request path megamorphic. V8's %HaveSameMap needs --allow-natives-syntax, so the check runs in
- * a child process; the writes below are every write the chain makes (grep "ex.<field> =").
+ * Every exchange must share one hidden class (docs/architecture.md, "No allocation on the hot
+ * path"; fastify's test/same-shape.test.js): a field added outside the constructor, or a field
+ * whose type changes shape, would make the request path megamorphic. So must its try hand-over.
+ * V8's %HaveSameMap needs --allow-natives-syntax, so the check runs in a child process; the writes
+ * below are every write the chain makes (grep "ex.<field> =" and "nextTry.<field> =").
  */
 const script = `
 const { Exchange } = await import(process.argv[1]);
@@ -20,12 +21,20 @@ Object.assign(used, {
   route: { name: 'r' }, target: '/x', deadline: 123, body: Buffer.alloc(1), replayable: false,
   state: 1, status: 200, errorCode: 'KEEL_ERR_INTERNAL', answerHost: 'h', retryAfterMs: 5, shed: true,
   lastKind: 'connect', lastCode: 'KEEL_ERR_UPSTREAM_CONNECT', tries: 2, retries: 1, hedges: 1,
-  firstHostId: 'h:1', tried: new Set(['h:1']), picked: { id: 'h' }, tokenPending: true, hedgePending: true,
-  breakerPending: { record() {} }, retryTimer: t, hedgeTimer: t, queueTimer: t, ticket: { id: 1 }, slot: {},
-  livePrev: fresh, liveNext: fresh, inLive: true,
+  firstHostId: 'h:1', tried: new Set(['h:1']), retryTimer: t, hedgeTimer: t, queueTimer: t, ticket: { id: 1 },
+  slot: {}, livePrev: fresh, liveNext: fresh, inLive: true, traceId: 't', spanId: 's', parentSpanId: 'p',
+  traceFlags: 1, traceState: 'x', cacheJob: {}, capture: {}, cacheOutcome: 'hit',
 });
 used.live.push({});
-console.log(JSON.stringify({ same: %HaveSameMap(fresh, used), keys: Object.keys(fresh).length }));
+Object.assign(used.nextTry, { host: { id: 'h' }, token: true, hedge: true, recorder: { record() {} }, spanId: 's' });
+const taken = new Exchange(req('GET'), {}, {}, {}, 3);
+Object.assign(taken.nextTry, used.nextTry);
+taken.nextTry.clear();
+console.log(JSON.stringify({
+  same: %HaveSameMap(fresh, used),
+  keys: Object.keys(fresh).length,
+  handover: %HaveSameMap(fresh.nextTry, used.nextTry) && %HaveSameMap(fresh.nextTry, taken.nextTry),
+}));
 `;
 
 describe('Exchange', () => {
@@ -38,8 +47,9 @@ describe('Exchange', () => {
         encoding: 'utf8',
       },
     );
-    const r = JSON.parse(out) as { same: boolean; keys: number };
+    const r = JSON.parse(out) as { same: boolean; keys: number; handover: boolean };
     assert.equal(r.same, true);
     assert.ok(r.keys > 30);
+    assert.equal(r.handover, true, 'the try hand-over keeps one hidden class too');
   });
 });

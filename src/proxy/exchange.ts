@@ -1,46 +1,81 @@
+import type { Clock } from '../core/clock.js';
 import type { ErrorCode } from '../core/errors.js';
 import type { TryErrorKind } from '../core/events.js';
 import type { ConcurrencyLimiter, QueueTicket } from '../core/limiter.js';
-import type { BodyCapture, CacheJob } from './cache/job.js';
-import type { GatewayContext } from './context.js';
-import type { ForwardTry, OutcomeRecorder } from './forward.js';
+import type { Random } from '../core/random.js';
+import type { CacheJob } from './cache/job.js';
+import type { ProxyEvents } from './context.js';
+import { type BodyCapture, CLOSED, type ExchangeState, OPEN, type TryHandle } from './contracts.js';
+import { TryHandover } from './handover.js';
 import type { RequestHead } from './headers.js';
 import type { LiveNode } from './live-list.js';
 import type { BodyLimitOwner, KeelRequest, KeelResponse } from './messages.js';
-import type { CompiledRoute, Snapshot } from './snapshot.js';
-import type { UpstreamHost } from './upstream/types.js';
+import type { RouteInfo, SnapshotInfo } from './snapshot-info.js';
 
-/** Exchange lifecycle. OPEN: no answer yet; COMMITTED: an upstream head was sent to the client;
- * ANSWERED: Keel answered itself (error JSON); CLOSED: the response is over (or the client left). */
-export const OPEN = 0;
-export const COMMITTED = 1;
-export const ANSWERED = 2;
-export const CLOSED = 3;
-export type ExchangeState = typeof OPEN | typeof COMMITTED | typeof ANSWERED | typeof CLOSED;
+/** What every exchange reads of its gateway (one object per gateway, not per request). */
+export interface GatewayContext {
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly events: ProxyEvents;
+  /** True once drain() started: answers carry `Connection: close`. */
+  readonly draining: boolean;
+  /** Bookkeeping when an exchange ends (in-flight list, snapshot references, request.done). */
+  finished(ex: Exchange): void;
+  /** A chunked request body passed the route's max_body_bytes (KeelRequest.push). */
+  bodyTooLarge(ex: Exchange): void;
+  /**
+   * Routes whose retries a budget policy stopped (Gateway.setRoutePolicies). Read only when a
+   * retry is considered, and only when not empty: the common case costs one size check.
+   */
+  readonly noRetry: ReadonlySet<string>;
+  /** Route name → share of its requests shed by a budget policy (shed_share); empty = none. */
+  readonly shedShare: ReadonlyMap<string, number>;
+}
 
 const NO_HEADERS: string[] = [];
 
 /**
- * One client request and everything the chain keeps about it. Every field is initialised here so
- * all exchanges share one hidden class (STYLE.md §10, fastify's same-shape test); policy links
- * keep their per-request state in these fields instead of allocating their own objects.
+ * One client request and everything the chain keeps about it. Links are shared by every request
+ * of a route, so a link's per-request state lives here, in fixed fields: every field is set in
+ * the constructor and all exchanges share one hidden class (docs/architecture.md, "No allocation
+ * on the hot path"; exchange.test.ts checks it). The fields are grouped by the file that writes
+ * them; the table "The exchange: who writes, who reads" in docs/architecture.md adds the readers.
+ * A link writes its own group only; what it leaves for the next try goes in `nextTry`.
  */
 export class Exchange implements RequestHead, BodyLimitOwner, LiveNode {
+  // Set once, here: by handle.ts for a client request, by the cache for a background refresh.
   readonly req: KeelRequest;
   readonly res: KeelResponse;
   readonly gw: GatewayContext;
-  /** The compiled config this request started on: it finishes on it, whatever reloads happen. */
-  readonly snap: Snapshot;
+  /** The config version this request started on: it finishes on it, whatever reloads happen. */
+  readonly snap: SnapshotInfo;
   readonly start: number;
   readonly method: string;
-  // RequestHead (filled by scanRequestHeaders)
+
+  // The request head: scanRequestHeaders (headers.ts), called by handle.ts. `upHeaders` is then
+  // rewritten by the trace links (traceparent slot) and the cache (validators).
   host = '';
   contentLength = -1;
   chunked = false;
   framing: RequestHead['framing'] = '';
   requestId = '';
   upHeaders: string[] = NO_HEADERS;
-  // W3C trace context (trace/links.ts); '' and 0 when tracing is off
+
+  // Routing: handle.ts, before the chain runs.
+  route: RouteInfo | null = null;
+  /** Target sent upstream (prefix stripped when the route says so). */
+  target = '';
+  /** Target as the client sent it (dot segments removed): what the cache keys on. */
+  clientTarget = '';
+  /** The request body: the request stream, or (policy/replay.ts) the buffered bytes. */
+  body: Buffer | KeelRequest | null = null;
+
+  // Policies that bound the whole request: DeadlineLink, RetryLink (policy/replay.ts).
+  deadline = Number.POSITIVE_INFINITY;
+  /** False once the body is a stream that cannot be sent twice: no retry, no hedge. */
+  replayable = true;
+
+  // W3C trace context: TraceLink and adoptTraceContext (trace/); '' and 0 when tracing is off.
   traceId = '';
   /** The server span: this request as Keel handles it. */
   spanId = '';
@@ -48,59 +83,55 @@ export class Exchange implements RequestHead, BodyLimitOwner, LiveNode {
   parentSpanId = '';
   traceFlags = 0;
   traceState = '';
-  /** The client span id of the next try: the forward link moves it onto the try. */
-  trySpanId = '';
-  // routing
-  route: CompiledRoute | null = null;
-  /** Target sent upstream (prefix stripped when the route says so). */
-  target = '';
-  /** Target as the client sent it (dot segments removed): what the cache keys on. */
-  clientTarget = '';
-  deadline = Number.POSITIVE_INFINITY;
-  body: Buffer | KeelRequest | null = null;
-  /** False once the body is a stream that cannot be sent twice: no retry, no hedge. */
-  replayable = true;
-  // outcome
+
+  // The answer: respond.ts (answerError, the responder), the cache when it answers, and
+  // clientClosed; `errorCode` also by the forward link and the sweep when a body is cut.
   state: ExchangeState = OPEN;
   status = 0;
   errorCode: ErrorCode | '' = '';
+  /** The host whose head was committed (the responder). */
   answerHost = '';
+  /** Retry-After of a breaker answer: the pick or the route breaker, read by respond.ts. */
   retryAfterMs = 0;
+  /** Shed by the bulkhead or a budget policy (handle.ts). */
+  shed = false;
+
+  // The edge cache (cache/): the request's cache state, the body capture while a response is
+  // being stored (read by the forward link), and the outcome for the access log ('' when the
+  // route does not cache).
+  cacheJob: CacheJob | null = null;
+  capture: BodyCapture<Exchange> | null = null;
+  cacheOutcome = '';
+
+  // Tries: the forward link counts and lists them; the retry and hedge links count their own.
+  tries = 0;
+  /** The tries still running (ForwardTry adds and removes itself). */
+  live: TryHandle[] = [];
+  firstHostId = '';
+  /** Hosts tried, made by the retry link on the first retry; the pick avoids them. */
+  tried: Set<string> | null = null;
+  retries = 0;
+  hedges = 0;
   /** The failure a scheduled retry replaces; the answer if that retry is refused by the budget. */
   lastKind: TryErrorKind | '' = '';
   lastCode: ErrorCode | '' = '';
-  shed = false;
-  // edge cache (cache/link.ts): the request's cache state, the body capture while a response is
-  // being stored, and the outcome for the access log ('' when the route does not cache)
-  cacheJob: CacheJob | null = null;
-  capture: BodyCapture | null = null;
-  cacheOutcome = '';
-  // tries
-  tries = 0;
-  retries = 0;
-  hedges = 0;
-  live: ForwardTry[] = [];
-  firstHostId = '';
-  tried: Set<string> | null = null;
-  /** Hand-over from the pick link to the forward link. */
-  picked: UpstreamHost | null = null;
-  /** Set by retry/hedge/breaker links for the next try; the forward link moves them onto it. */
-  tokenPending = false;
-  hedgePending = false;
-  breakerPending: OutcomeRecorder | null = null;
-  // timers and bulkhead
   retryTimer: NodeJS.Timeout | null = null;
   hedgeTimer: NodeJS.Timeout | null = null;
+  /** What the links above the forward link leave for the next try (handover.ts). */
+  readonly nextTry = new TryHandover();
+
+  // The bulkhead (policy/bulkhead.ts): a queued wait, and the limiter whose slot this exchange
+  // holds once granted (released by Gateway.finished).
   queueTimer: NodeJS.Timeout | null = null;
-  /** A queued bulkhead wait, and the limiter whose slot this exchange holds once granted. */
   ticket: QueueTicket | null = null;
   slot: ConcurrencyLimiter | null = null;
-  // the gateway's in-flight list (live-list.ts)
+
+  // The gateway's in-flight list (live-list.ts).
   livePrev: Exchange | null = null;
   liveNext: Exchange | null = null;
   inLive = false;
 
-  constructor(req: KeelRequest, res: KeelResponse, snap: Snapshot, gw: GatewayContext, start: number) {
+  constructor(req: KeelRequest, res: KeelResponse, snap: SnapshotInfo, gw: GatewayContext, start: number) {
     this.req = req;
     this.res = res;
     this.snap = snap;
@@ -137,9 +168,10 @@ export class Exchange implements RequestHead, BodyLimitOwner, LiveNode {
       this.route?.pool.limiter?.cancel(this.ticket);
       this.ticket = null;
     }
-    if (this.tokenPending) {
+    const next = this.nextTry;
+    if (next.token) {
       // A retry was scheduled (its budget token taken) but will never start.
-      this.tokenPending = false;
+      next.token = false;
       this.route?.pool.retryBudget.releaseRetry();
     }
   }

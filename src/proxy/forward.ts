@@ -1,14 +1,9 @@
 import type { Dispatcher } from 'undici';
 import type { TryErrorKind } from '../core/events.js';
-import { type Exchange, OPEN } from './exchange.js';
-import { Link } from './link.js';
+import { Link, OPEN, type OutcomeRecorder, type TryHandle, type TryOutcome } from './contracts.js';
+import type { Exchange } from './exchange.js';
 import { classifyError, codeFor } from './try-error.js';
-import type { TryOutcome, UpstreamHost, UpstreamPool } from './upstream/types.js';
-
-/** Told how each try ended (the route breaker); set on the try by the link that admitted it. */
-export interface OutcomeRecorder {
-  record(outcome: TryOutcome): void;
-}
+import type { UpstreamHost, UpstreamPool } from './upstream/types.js';
 
 const WAITING = 0; // no response head yet
 const STREAMING = 1; // head committed to the client, body flowing
@@ -18,12 +13,13 @@ const DONE = 2; // outcome reported
 const ABORTED = Object.assign(new Error('keel: upstream try aborted'), { code: 'KEEL_TRY_ABORTED' });
 
 /**
- * The last link: sends ONE try to the host the pick link chose, through the host's undici pool,
- * with undici's handler API (onConnect/onHeaders/onData/onComplete/onError): no promise and no
- * stream object per response. Timeouts come from undici: connect (pool), first byte
- * (`headersTimeout`, shortened to what is left of the route deadline), idle (`bodyTimeout`).
+ * The last link: sends ONE try to the host the pick link chose (`ex.nextTry`, handover.ts)
+ * through the host's undici pool, with undici's handler API (onConnect/onHeaders/onData/
+ * onComplete/onError): no promise and no stream object per response. The connect timeout is
+ * the pool's (undici); first-byte and idle timeouts are the gateway's sweep for a client exchange
+ * (ForwardTry.sweep) and undici's for a detached one (see dispatch).
  */
-export class ForwardLink extends Link {
+export class ForwardLink extends Link<Exchange> {
   readonly pool: UpstreamPool;
   readonly firstByteMs: number;
   readonly idleMs: number;
@@ -36,10 +32,9 @@ export class ForwardLink extends Link {
   }
 
   dispatch(ex: Exchange): void {
-    const host = ex.picked!;
-    ex.picked = null;
     const now = ex.gw.clock.now();
-    const t = new ForwardTry(ex, this, host, ex.tries, now);
+    const t = new ForwardTry(ex, this, ex.tries, now);
+    const host = t.host;
     if (ex.tries === 0) ex.firstHostId = host.id;
     else ex.tried?.add(host.id);
     ex.tries++;
@@ -72,7 +67,7 @@ export class ForwardLink extends Link {
 }
 
 /** The undici handler of one try. Fixed shape; reports to the pool exactly once (#end). */
-export class ForwardTry implements Dispatcher.DispatchHandler {
+export class ForwardTry implements Dispatcher.DispatchHandler, TryHandle {
   readonly ex: Exchange;
   readonly link: ForwardLink;
   readonly host: UpstreamHost;
@@ -97,19 +92,19 @@ export class ForwardTry implements Dispatcher.DispatchHandler {
   #left = -1;
   #ended = false;
 
-  constructor(ex: Exchange, link: ForwardLink, host: UpstreamHost, attempt: number, now: number) {
+  /** Takes the exchange's hand-over (handover.ts): everything the links above left for this try. */
+  constructor(ex: Exchange, link: ForwardLink, attempt: number, now: number) {
+    const next = ex.nextTry;
     this.ex = ex;
     this.link = link;
-    this.host = host;
+    this.host = next.host!;
     this.attempt = attempt;
     this.started = now;
-    this.hedge = ex.hedgePending;
-    this.token = ex.tokenPending;
-    this.recorder = ex.breakerPending;
-    this.spanId = ex.trySpanId;
-    ex.hedgePending = false;
-    ex.tokenPending = false;
-    ex.breakerPending = null;
+    this.hedge = next.hedge;
+    this.token = next.token;
+    this.recorder = next.recorder;
+    this.spanId = next.spanId;
+    next.clear();
   }
 
   /** Stop this try (client gone, deadline, hedge lost). Safe to call at any point. */

@@ -5,8 +5,9 @@ import type { EventBus } from '../core/events.js';
 import { mathRandom, type Random } from '../core/random.js';
 import type { EdgeCache } from './cache/edge.js';
 import { compileSnapshot } from './compile.js';
-import { type GatewayContext, type ProxyEvents, proxyEvents } from './context.js';
-import { COMMITTED, type Exchange, OPEN } from './exchange.js';
+import { type ProxyEvents, proxyEvents } from './context.js';
+import { COMMITTED, OPEN } from './contracts.js';
+import type { Exchange, GatewayContext } from './exchange.js';
 import { handleRequest } from './handle.js';
 import { LiveList } from './live-list.js';
 import type { KeelRequest, KeelResponse } from './messages.js';
@@ -14,6 +15,7 @@ import type { RouteBreaker } from './policy/breaker.js';
 import { answerError } from './respond.js';
 import { Listener } from './server.js';
 import type { Snapshot } from './snapshot.js';
+import type { SnapshotInfo } from './snapshot-info.js';
 import { handleUpgrade } from './upgrade.js';
 import type { PoolView, UpstreamPool } from './upstream/types.js';
 
@@ -61,7 +63,7 @@ class KeelGateway implements Gateway, GatewayContext {
   readonly #breakers = new Map<string, RouteBreaker>();
   readonly #live = new LiveList<Exchange>();
   /** Older snapshots that still have requests in flight. */
-  readonly #retired = new Set<Snapshot>();
+  readonly #retired = new Set<SnapshotInfo>();
   #snap: Snapshot;
   #listeners: Listener[] = [];
   /** Listeners a reload dropped, finishing their requests (Listener.retire). */
@@ -230,7 +232,7 @@ class KeelGateway implements Gateway, GatewayContext {
   }
 
   /** Closes the pools of a dead snapshot that no live snapshot uses any more. */
-  #closeUnused(old: Snapshot): void {
+  #closeUnused(old: SnapshotInfo): void {
     const used = new Set<UpstreamPool>();
     for (const e of this.#snap.pools.values()) used.add(e.pool);
     for (const s of this.#retired) for (const e of s.pools.values()) used.add(e.pool);
@@ -247,9 +249,10 @@ class KeelGateway implements Gateway, GatewayContext {
   }
 
   /**
-   * The coarse sweep (STYLE.md §10: no timer per request). Its period is a tenth of the shortest
-   * route timeout, first-byte or idle timeout (10 ms to 1 s); each tick ends the exchanges whose
-   * deadline passed and the tries whose first byte or next body bytes are overdue (forward.ts).
+   * The coarse sweep: no timer per request (docs/architecture.md, "No allocation on the hot
+   * path"). Its period is a tenth of the shortest route timeout, first-byte or idle timeout (10 ms
+   * to 1 s); each tick ends the exchanges whose deadline passed and the tries whose first byte or
+   * next body bytes are overdue (forward.ts).
    */
   #startSweep(): void {
     if (this.#sweep !== null) clearInterval(this.#sweep);

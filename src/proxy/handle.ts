@@ -1,5 +1,4 @@
-import type { GatewayContext } from './context.js';
-import { Exchange } from './exchange.js';
+import { Exchange, type GatewayContext } from './exchange.js';
 import { hostMissing, scanRequestHeaders } from './headers.js';
 import type { LiveList } from './live-list.js';
 import { type KeelRequest, type KeelResponse, onResponseClose } from './messages.js';
@@ -26,7 +25,8 @@ export function handleRequest(
   try {
     route(ex, snap, req);
   } catch (err) {
-    // A bug must cost one request, not the process (STYLE.md §5: stable code, logged by request.done).
+    // A bug must cost one request, not the process: it answers KEEL_ERR_INTERNAL, logged by
+    // request.done (docs/errors.md).
     if (!res.headersSent) answerError(ex, 'KEEL_ERR_INTERNAL');
     else res.destroy(err as Error);
     ex.stop();

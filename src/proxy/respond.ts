@@ -1,7 +1,6 @@
 import { ERROR_CODES, type ErrorCode, KeelError } from '../core/errors.js';
-import { ANSWERED, COMMITTED, type Exchange, OPEN } from './exchange.js';
-import type { ForwardTry } from './forward.js';
-import type { Sink } from './link.js';
+import { ANSWERED, COMMITTED, OPEN, type Sink, type TryHandle } from './contracts.js';
+import type { Exchange } from './exchange.js';
 import { responseHeaders } from './response-headers.js';
 
 const BODIES = new Map<ErrorCode, Buffer>();
@@ -52,8 +51,8 @@ export function answerError(ex: Exchange, code: ErrorCode, close = false): void 
  * The top of every chain: commits an upstream head to the client, or turns the final failure
  * into an error answer. A timeout after the route deadline passed is reported as the deadline.
  */
-export const responder: Sink = {
-  head(ex: Exchange, t: ForwardTry, status: number, raw: Buffer[]): boolean {
+export const responder: Sink<Exchange> = {
+  head(ex: Exchange, t: TryHandle, status: number, raw: Buffer[]): boolean {
     if (ex.state !== OPEN) return false;
     const headers = responseHeaders(raw, ex.snap.rules, ex.requestId, ex.gw.draining);
     try {

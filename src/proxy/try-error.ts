@@ -1,6 +1,7 @@
 import type { ErrorCode } from '../core/errors.js';
 import type { TryErrorKind } from '../core/events.js';
-import { CLOSED, type Exchange } from './exchange.js';
+import { CLOSED } from './contracts.js';
+import type { Exchange } from './exchange.js';
 
 /** undici and socket error codes → how the try failed (events.ts TryErrorKind). */
 export function classifyError(err: Error, ex: Exchange | null): TryErrorKind {
@@ -32,7 +33,7 @@ export function classifyError(err: Error, ex: Exchange | null): TryErrorKind {
   }
 }
 
-/** The answer a try failure maps to when it is the last word (issue 2, "Retries"). */
+/** The answer a try failure maps to when it is the last word (docs/proxying.md, "Retries"). */
 export function codeFor(kind: TryErrorKind): ErrorCode {
   switch (kind) {
     case 'connect':

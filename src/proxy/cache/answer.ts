@@ -1,5 +1,6 @@
 import type { RouteCacheConfig } from '../../config/types.js';
-import { COMMITTED, type Exchange, OPEN } from '../exchange.js';
+import { COMMITTED, OPEN } from '../contracts.js';
+import type { Exchange } from '../exchange.js';
 import { answerError } from '../respond.js';
 import { Capture, type CaptureOwner } from './capture.js';
 import { type CacheJob, type CacheOutcome, forwardedOutcome, HAS_CONDITIONAL, HAS_RANGE } from './job.js';

@@ -1,7 +1,6 @@
 import type { BrowserCacheConfig } from '../../config/types.js';
+import { Link, type TryHandle } from '../contracts.js';
 import type { Exchange } from '../exchange.js';
-import type { ForwardTry } from '../forward.js';
-import { Link } from '../link.js';
 
 const CACHE_CONTROL = Buffer.from('cache-control');
 
@@ -11,7 +10,7 @@ const CACHE_CONTROL = Buffer.from('cache-control');
  * receive, set by the route where the upstream sent none (or always, with `override`). A
  * caching route applies the same policy in its cache link (prepared.ts, rewrite.ts).
  */
-export class BrowserCacheLink extends Link {
+export class BrowserCacheLink extends Link<Exchange> {
   readonly #value: Buffer;
   readonly #override: boolean;
 
@@ -25,7 +24,7 @@ export class BrowserCacheLink extends Link {
     this.next.dispatch(ex);
   }
 
-  override head(ex: Exchange, t: ForwardTry, status: number, raw: Buffer[]): boolean {
+  override head(ex: Exchange, t: TryHandle, status: number, raw: Buffer[]): boolean {
     return this.up.head(ex, t, status, withCacheControl(raw, this.#value, this.#override));
   }
 }

@@ -1,5 +1,6 @@
+import type { BodyCapture } from '../contracts.js';
 import type { Exchange } from '../exchange.js';
-import type { BodyCapture, CacheJob } from './job.js';
+import type { CacheJob } from './job.js';
 import type { Prepared } from './prepared.js';
 import type { CacheStatus } from './semantics/index.js';
 
@@ -14,7 +15,7 @@ export interface CaptureOwner {
  * forwarded response, never on a hit. A capture with no `view` stores nothing: it only waits
  * for a response to end (a 304, or an answer Keel replaced with its own) before telling the link.
  */
-export class Capture implements BodyCapture {
+export class Capture implements BodyCapture<Exchange> {
   /** False when the body goes only here: Keel answered the client itself, or there is no client. */
   relay = true;
   readonly job: CacheJob;

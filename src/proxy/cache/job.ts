@@ -1,21 +1,6 @@
-import type { Exchange } from '../exchange.js';
 import type { Lease } from './coalesce.js';
 import type { Prepared } from './prepared.js';
 import type { Fields } from './semantics/index.js';
-
-/**
- * Where the forward link sends a committed try's body besides (or instead of) the client: the
- * cache filling a store. Set on the exchange only while a response is being captured.
- */
-export interface BodyCapture {
-  /** False when the body goes only here: Keel answered the client itself, or there is no client. */
-  readonly relay: boolean;
-  data(chunk: Buffer): void;
-  /** The body ended completely (called after the try was reported to its pool). */
-  complete(ex: Exchange): void;
-  /** The body did not end: the try failed or the client left. */
-  abort(ex: Exchange): void;
-}
 
 /** What a request is to the cache. */
 export const PASS = 0; // forwarded and not stored (non-GET, HEAD miss, request no-store)

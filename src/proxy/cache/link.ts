@@ -1,9 +1,8 @@
 import type { RouteCacheConfig } from '../../config/types.js';
 import type { ErrorCode } from '../../core/errors.js';
 import type { TryErrorKind } from '../../core/events.js';
+import { Link, type TryHandle } from '../contracts.js';
 import type { Exchange } from '../exchange.js';
-import type { ForwardTry } from '../forward.js';
-import { Link } from '../link.js';
 import { Answers } from './answer.js';
 import type { Capture, CaptureOwner } from './capture.js';
 import type { Coalescer } from './coalesce.js';
@@ -53,7 +52,7 @@ const SAFE: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
  * (found, missed), which path a response takes (head, fail, captured). The paths are parts of
  * their own: lookup, coalesce, answer, storing + capture, revalidate (304s), refresh.
  */
-export class CacheLink extends Link implements LookupOwner, CaptureOwner {
+export class CacheLink extends Link<Exchange> implements LookupOwner, CaptureOwner {
   readonly #config: RouteCacheConfig;
   readonly #keyRules: KeyRules;
   readonly #views: PreparedViews;
@@ -193,7 +192,7 @@ export class CacheLink extends Link implements LookupOwner, CaptureOwner {
     this.next.dispatch(ex);
   }
 
-  override head(ex: Exchange, t: ForwardTry, status: number, raw: Buffer[]): boolean {
+  override head(ex: Exchange, t: TryHandle, status: number, raw: Buffer[]): boolean {
     const job = ex.cacheJob;
     if (job === null)
       return this.up.head(ex, t, status, downstreamFields(raw, { fwd: 'method' }, this.#browser));
@@ -211,7 +210,7 @@ export class CacheLink extends Link implements LookupOwner, CaptureOwner {
   }
 
   /** A new response for a MISS, REVALIDATE or REFRESH job: store it if allowed, and relay it. */
-  #fresh(ex: Exchange, job: CacheJob, t: ForwardTry, status: number, raw: Buffer[], now: number): boolean {
+  #fresh(ex: Exchange, job: CacheJob, t: TryHandle, status: number, raw: Buffer[], now: number): boolean {
     const pairs = storablePairs(raw);
     const fields = fieldsOf(pairs);
     const cap = this.#storing.begin(job, t.started, status, pairs, fields, now);
@@ -233,7 +232,7 @@ export class CacheLink extends Link implements LookupOwner, CaptureOwner {
     return committed;
   }
 
-  override fail(ex: Exchange, t: ForwardTry | null, kind: TryErrorKind, code: ErrorCode): void {
+  override fail(ex: Exchange, t: TryHandle | null, kind: TryErrorKind, code: ErrorCode): void {
     const job = ex.cacheJob;
     if (job !== null && job.mode !== PASS) {
       if (job.stored !== null && this.#revalidation.failed(ex, job, 0)) return;

@@ -1,4 +1,5 @@
-import { type Exchange, OPEN } from '../exchange.js';
+import { OPEN } from '../contracts.js';
+import type { Exchange } from '../exchange.js';
 import { answerError } from '../respond.js';
 import type { EdgeCache } from './edge.js';
 import { type CacheJob, NO_FIELDS } from './job.js';

@@ -1,5 +1,6 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { COMMITTED, type Exchange } from '../exchange.js';
+import { COMMITTED } from '../contracts.js';
+import type { Exchange } from '../exchange.js';
 import type { KeelResponse } from '../messages.js';
 import type { Prepared } from './prepared.js';
 

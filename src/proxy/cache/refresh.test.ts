@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { IncomingMessage } from 'node:http';
 import { describe, it } from 'node:test';
 import type { RouteCacheConfig } from '../../config/types.js';
-import type { GatewayContext } from '../context.js';
-import { CLOSED, COMMITTED, Exchange } from '../exchange.js';
-import { Link } from '../link.js';
+import { CLOSED, COMMITTED, Link } from '../contracts.js';
+import { Exchange, type GatewayContext } from '../exchange.js';
 import type { KeelRequest } from '../messages.js';
 import type { CompiledRoute, Snapshot } from '../snapshot.js';
 import { LocalCoalescer } from './coalesce.js';
@@ -22,11 +21,12 @@ const OWN = [
   // the refresh sends no body, so it has no framing of its own either
   ...['contentLength', 'chunked', 'framing', 'body', 'replayable'],
   // set by the refresh itself (the stored validators) and by the links below the cache
-  ...['upHeaders', 'trySpanId', 'deadline'],
+  ...['upHeaders', 'deadline'],
   ...['state', 'status', 'errorCode', 'answerHost', 'retryAfterMs', 'lastKind', 'lastCode', 'shed'],
   ...['cacheJob', 'capture', 'cacheOutcome'],
   ...['tries', 'retries', 'hedges', 'live', 'firstHostId', 'tried'],
-  ...['picked', 'tokenPending', 'hedgePending', 'breakerPending'],
+  // the hand-over to the next try (handover.ts): a TryHandover of its own
+  'nextTry',
   ...['retryTimer', 'hedgeTimer', 'queueTimer', 'ticket', 'slot'],
   // a detached exchange is never in the gateway's in-flight list
   ...['livePrev', 'liveNext', 'inLive'],
@@ -95,7 +95,7 @@ describe('Refresh', () => {
     0,
     0,
   );
-  class Below extends Link {
+  class Below extends Link<Exchange> {
     readonly seen: Exchange[] = [];
     dispatch(ex: Exchange): void {
       this.seen.push(ex);

@@ -1,6 +1,6 @@
 import type { RouteCacheConfig } from '../../config/types.js';
-import { CLOSED, Exchange } from '../exchange.js';
-import type { Link } from '../link.js';
+import { CLOSED, type Link } from '../contracts.js';
+import { Exchange } from '../exchange.js';
 import { KeelResponse } from '../messages.js';
 import type { Capture } from './capture.js';
 import type { Coalescer } from './coalesce.js';
@@ -77,7 +77,7 @@ export class Refresh {
   }
 
   /** Refreshes stale `p`, found for `ex`, through `next`; nothing when its key is being fetched. */
-  start(ex: Exchange, job: CacheJob, p: Prepared, next: Link): void {
+  start(ex: Exchange, job: CacheJob, p: Prepared, next: Link<Exchange>): void {
     const lease = this.#fills.lead(job.key, this.#lockTimeoutMs);
     if (lease === null) return; // already being fetched
     const rex = detachedExchange(ex, ex.gw.clock.now());

@@ -5,12 +5,10 @@ import type { Clock } from '../../core/clock.js';
 import type { ErrorCode } from '../../core/errors.js';
 import type { TryErrorKind } from '../../core/events.js';
 import type { ProxyEvents } from '../context.js';
+import { Link, type OutcomeRecorder, type TryHandle, type TryOutcome } from '../contracts.js';
 import type { Exchange } from '../exchange.js';
-import type { ForwardTry, OutcomeRecorder } from '../forward.js';
-import { Link } from '../link.js';
 import { type BreakerVerdict, breakerClassifier } from '../upstream/classify.js';
 import { breakerOptions } from '../upstream/host.js';
-import type { TryOutcome } from '../upstream/types.js';
 
 /**
  * The optional route-level breaker (route.breaker), on top of the per-host ones in the pool. It
@@ -48,7 +46,7 @@ export class RouteBreaker implements OutcomeRecorder {
   }
 }
 
-export class RouteBreakerLink extends Link {
+export class RouteBreakerLink extends Link<Exchange> {
   readonly #rb: RouteBreaker;
 
   constructor(rb: RouteBreaker) {
@@ -63,15 +61,15 @@ export class RouteBreakerLink extends Link {
       this.up.fail(ex, null, 'breaker_open', 'KEEL_ERR_BREAKER_OPEN');
       return;
     }
-    ex.breakerPending = this.#rb;
+    ex.nextTry.recorder = this.#rb;
     this.next.dispatch(ex);
   }
 
-  override fail(ex: Exchange, t: ForwardTry | null, kind: TryErrorKind, code: ErrorCode): void {
+  override fail(ex: Exchange, t: TryHandle | null, kind: TryErrorKind, code: ErrorCode): void {
     // Refused below before a try existed (no host, host breakers open): the slot we took gave
     // no verdict on the route.
-    if (t === null && ex.breakerPending === this.#rb) {
-      ex.breakerPending = null;
+    if (t === null && ex.nextTry.recorder === this.#rb) {
+      ex.nextTry.recorder = null;
       this.#rb.breaker.onIgnored();
     }
     this.up.fail(ex, t, kind, code);

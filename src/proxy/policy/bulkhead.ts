@@ -1,8 +1,8 @@
 import type { ErrorCode } from '../../core/errors.js';
 import type { ShedEvent } from '../../core/events.js';
 import type { ConcurrencyLimiter } from '../../core/limiter.js';
-import { type Exchange, OPEN } from '../exchange.js';
-import { Link } from '../link.js';
+import { Link, OPEN } from '../contracts.js';
+import type { Exchange } from '../exchange.js';
 import { answerError } from '../respond.js';
 
 /**
@@ -13,7 +13,7 @@ import { answerError } from '../respond.js';
  * retries and hedges included, and releases it when the response ends (gateway.ts). A client that
  * leaves while queued is removed from the queue (Exchange.stop).
  */
-export class BulkheadLink extends Link {
+export class BulkheadLink extends Link<Exchange> {
   readonly #limiter: ConcurrencyLimiter;
   readonly #queueTimeoutMs: number;
   readonly #pool: string;

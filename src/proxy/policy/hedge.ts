@@ -1,14 +1,14 @@
 import { IDEMPOTENT_METHODS } from '../../config/defaults.js';
 import type { HedgeConfig, RetryConfig } from '../../config/types.js';
-import { type Exchange, OPEN } from '../exchange.js';
-import type { ForwardTry } from '../forward.js';
+import { OPEN, type TryHandle } from '../contracts.js';
+import type { Exchange } from '../exchange.js';
 import type { UpstreamPool } from '../upstream/types.js';
 import { RetryLink } from './retry.js';
 
 const IDEMPOTENT: ReadonlySet<string> = new Set(IDEMPOTENT_METHODS);
 
 /**
- * Hedged requests (issue 2, "Slow hosts"): for an idempotent request without a body, when no
+ * Hedged requests (docs/proxying.md, "Hedging"): for an idempotent request without a body, when no
  * response head has arrived `hedge.delay` after a try started, up to `max_hedges` extra tries go
  * to other hosts, each taking a retry-budget token. The first head wins; the other tries are
  * aborted, and the pool ignores an aborted try (no breaker or outlier verdict). It includes the
@@ -32,7 +32,7 @@ export class HedgeLink extends RetryLink {
     }
   }
 
-  protected override commit(ex: Exchange, t: ForwardTry, status: number, raw: Buffer[]): boolean {
+  protected override commit(ex: Exchange, t: TryHandle, status: number, raw: Buffer[]): boolean {
     const committed = super.commit(ex, t, status, raw);
     if (committed) {
       if (ex.hedgeTimer !== null) {
@@ -54,7 +54,7 @@ export class HedgeLink extends RetryLink {
     if (ex.state !== OPEN || ex.live.length === 0 || ex.hedges >= this.#max) return;
     if (!this.admit(ex, 'hedge', 0)) return;
     ex.hedges++;
-    ex.hedgePending = true;
+    ex.nextTry.hedge = true;
     this.startTry(ex);
   }
 }

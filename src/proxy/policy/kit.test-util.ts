@@ -9,13 +9,14 @@ import { scriptedRandom } from '../../core/random.js';
 import { RetryBudget } from '../../core/retry-budget.js';
 import type { PickContext } from '../balancer/types.js';
 import { compileRoute } from '../chain.js';
-import { type GatewayContext, proxyEvents } from '../context.js';
-import { Exchange } from '../exchange.js';
+import { proxyEvents } from '../context.js';
+import type { TryOutcome } from '../contracts.js';
+import { Exchange, type GatewayContext } from '../exchange.js';
 import type { ForwardTry } from '../forward.js';
 import type { KeelRequest, KeelResponse } from '../messages.js';
 import type { CompiledRoute, Snapshot } from '../snapshot.js';
 import { TrustedProxies } from '../trust.js';
-import type { PoolView, TryOutcome, UpstreamHost, UpstreamPool } from '../upstream/types.js';
+import type { PoolView, UpstreamHost, UpstreamPool } from '../upstream/types.js';
 
 export class FakeHost implements UpstreamHost {
   readonly name: string;

@@ -1,7 +1,7 @@
 import type { HashKeyExtractor } from '../balancer/hash-key.js';
 import type { PickContext } from '../balancer/types.js';
+import { Link } from '../contracts.js';
 import type { Exchange } from '../exchange.js';
-import { Link } from '../link.js';
 import type { UpstreamHost, UpstreamPool } from '../upstream/types.js';
 
 /**
@@ -9,9 +9,10 @@ import type { UpstreamHost, UpstreamPool } from '../upstream/types.js';
  * hosts in panic mode), avoiding hosts this request already tried. A host whose breaker refuses
  * the try (HALF_OPEN with its probe slots taken, or just re-opened) is skipped for another; when
  * every host refuses, the answer is 503 KEEL_ERR_BREAKER_OPEN with Retry-After from the soonest
- * breaker to reopen; an empty pool answers 503 KEEL_ERR_NO_HEALTHY_HOST.
+ * breaker to reopen; an empty pool answers 503 KEEL_ERR_NO_HEALTHY_HOST. The chosen host, its
+ * pool slot taken, is handed to the forward link in `ex.nextTry` (handover.ts).
  */
-export class PickLink extends Link {
+export class PickLink extends Link<Exchange> {
   readonly #pool: UpstreamPool;
   readonly #key: HashKeyExtractor | null;
   /** Reused for every pick: picks are synchronous and never re-entered. */
@@ -36,7 +37,7 @@ export class PickLink extends Link {
       return;
     }
     if (pool.tryStart(host)) {
-      ex.picked = host;
+      ex.nextTry.host = host;
       this.next.dispatch(ex);
       return;
     }
@@ -66,7 +67,7 @@ export class PickLink extends Link {
         continue;
       }
       if (pool.tryStart(host)) {
-        ex.picked = host;
+        ex.nextTry.host = host;
         this.next.dispatch(ex);
         return;
       }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
-import { COMMITTED } from '../exchange.js';
+import { COMMITTED } from '../contracts.js';
 import { FakeHost, FakePool, headerOf, Kit, noop, rawHeaders } from './kit.test-util.js';
 
 const connectError = () => Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });

@@ -2,14 +2,13 @@ import type { RetryConfig } from '../../config/types.js';
 import { fullJitterBackoff, parseRetryAfter } from '../../core/backoff.js';
 import type { ErrorCode } from '../../core/errors.js';
 import type { RetryEvent, TryErrorKind } from '../../core/events.js';
-import { type Exchange, OPEN } from '../exchange.js';
-import type { ForwardTry } from '../forward.js';
-import { Link } from '../link.js';
+import { Link, OPEN, type TryHandle } from '../contracts.js';
+import type { Exchange } from '../exchange.js';
 import type { UpstreamPool } from '../upstream/types.js';
 import { bufferSmallBody } from './replay.js';
 
 /**
- * Budgeted retries (issue 2, "Retries"): only for the route's retry methods and replayable
+ * Budgeted retries (docs/proxying.md, "Retries"): only for the route's retry methods and replayable
  * bodies; on connect failures, resets, timeouts before the first byte and the configured
  * statuses; to a different host (the pick excludes hosts tried); after full-jitter backoff, or
  * the upstream's Retry-After when it fits before the deadline; each retry takes a token from the
@@ -19,7 +18,7 @@ import { bufferSmallBody } from './replay.js';
  * Several tries may be live at once when the HedgeLink subclass is used; a result then only ends
  * the request when no other try is still running.
  */
-export class RetryLink extends Link {
+export class RetryLink extends Link<Exchange> {
   protected readonly pool: UpstreamPool;
   protected readonly routeName: string;
   readonly #cfg: RetryConfig;
@@ -47,7 +46,7 @@ export class RetryLink extends Link {
     this.next.dispatch(ex);
   }
 
-  override head(ex: Exchange, t: ForwardTry, status: number, raw: Buffer[]): boolean {
+  override head(ex: Exchange, t: TryHandle, status: number, raw: Buffer[]): boolean {
     if (ex.replayable && this.#statuses.has(status)) {
       if (ex.live.length > 1) return false; // a hedge still runs: let it answer instead
       const delay = this.#delayFor(ex, raw);
@@ -60,16 +59,17 @@ export class RetryLink extends Link {
   }
 
   /** Passes a head up to the client; HedgeLink also stops the losing tries. */
-  protected commit(ex: Exchange, t: ForwardTry, status: number, raw: Buffer[]): boolean {
+  protected commit(ex: Exchange, t: TryHandle, status: number, raw: Buffer[]): boolean {
     return this.up.head(ex, t, status, raw);
   }
 
-  override fail(ex: Exchange, t: ForwardTry | null, kind: TryErrorKind, code: ErrorCode): void {
+  override fail(ex: Exchange, t: TryHandle | null, kind: TryErrorKind, code: ErrorCode): void {
     if (t === null) {
       // Refused before the try existed (no host, breakers open): undo what was set up for it.
-      ex.hedgePending = false;
-      if (ex.tokenPending) {
-        ex.tokenPending = false;
+      const next = ex.nextTry;
+      next.hedge = false;
+      if (next.token) {
+        next.token = false;
         this.pool.retryBudget.releaseRetry();
       }
     }
@@ -104,7 +104,7 @@ export class RetryLink extends Link {
     const allowed = this.pool.retryBudget.tryAcquireRetry();
     this.#publish(ex, reason, allowed ? '' : 'budget');
     if (!allowed) return false;
-    ex.tokenPending = true;
+    ex.nextTry.token = true;
     if (ex.tried === null) ex.tried = new Set([ex.firstHostId]);
     return true;
   }
@@ -183,7 +183,7 @@ export class RetryLink extends Link {
         this.up.fail(ex, null, kind, code);
         return;
       }
-      ex.tokenPending = true;
+      ex.nextTry.token = true;
       if (ex.tried === null) ex.tried = new Set([ex.firstHostId]);
     }
     this.startTry(ex);

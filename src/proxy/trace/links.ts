@@ -1,6 +1,6 @@
 import type { TracingConfig } from '../../config/types.js';
+import { Link } from '../contracts.js';
 import type { Exchange } from '../exchange.js';
-import { Link } from '../link.js';
 import { type TraceIds, traceIds } from './ids.js';
 import { adoptTraceContext } from './incoming.js';
 import { RatioSampler } from './sampler.js';
@@ -8,8 +8,8 @@ import { formatTraceparent, SAMPLED } from './traceparent.js';
 
 /**
  * W3C trace-context propagation, compiled into a route's chain only when tracing is enabled
- * (STYLE.md §9: off, the links are absent and the client's traceparent passes through untouched,
- * as an end-to-end field). Per config version: one sampler, shared by every route.
+ * (docs/architecture.md, "Decide at setup": off, the links are absent and the client's
+ * traceparent passes through untouched, as an end-to-end field). Per config version: one sampler, shared by every route.
  */
 export class TraceSetup {
   readonly sampler: RatioSampler;
@@ -30,7 +30,7 @@ export class TraceSetup {
  * sampled flag is honoured, parent-based sampling) or starts one (new trace id, sampled by the
  * ratio), and gives the request its server span id. Runs once per request.
  */
-export class TraceLink extends Link {
+export class TraceLink extends Link<Exchange> {
   readonly #setup: TraceSetup;
 
   constructor(setup: TraceSetup) {
@@ -55,7 +55,7 @@ export class TraceLink extends Link {
  * Just above forward: each try is a client span with its own id, sent upstream as the parent-id
  * of `traceparent` (§3.2.2.4: "the ID of this request as known by the caller").
  */
-export class TryTraceLink extends Link {
+export class TryTraceLink extends Link<Exchange> {
   readonly #ids: TraceIds;
 
   constructor(ids: TraceIds) {
@@ -65,7 +65,7 @@ export class TryTraceLink extends Link {
 
   dispatch(ex: Exchange): void {
     const id = this.#ids.spanId();
-    ex.trySpanId = id;
+    ex.nextTry.spanId = id;
     let h = ex.upHeaders;
     // A retry or hedge gets its own copy: undici may still hold an earlier try's list in its queue.
     if (ex.tries > 0) {

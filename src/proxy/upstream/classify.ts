@@ -1,5 +1,5 @@
 import type { BreakerConfig } from '../../config/types.js';
-import type { TryOutcome } from './types.js';
+import type { TryOutcome } from '../contracts.js';
 
 /** What one finished try means to the host's circuit breaker. */
 export type BreakerVerdict = 'success' | 'failure' | 'ignored';

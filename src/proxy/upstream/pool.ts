@@ -6,6 +6,7 @@ import type { Random } from '../../core/random.js';
 import { RetryBudget } from '../../core/retry-budget.js';
 import { createBalancer } from '../balancer/index.js';
 import type { Balancer, PickContext } from '../balancer/types.js';
+import type { TryOutcome } from '../contracts.js';
 import { BreakerWatch } from './breaker-watch.js';
 import { CandidateSet } from './candidates.js';
 import { type BreakerVerdict, breakerClassifier, isLatencySample, outlierClass } from './classify.js';
@@ -13,7 +14,7 @@ import { HealthChecker } from './health-checker.js';
 import { HeldClock, Host } from './host.js';
 import { OutlierDetector } from './outlier.js';
 import { realScheduler, type Scheduler } from './timers.js';
-import type { PoolView, TryOutcome, UpstreamHost, UpstreamPool } from './types.js';
+import type { PoolView, UpstreamHost, UpstreamPool } from './types.js';
 import { hostView } from './view.js';
 
 export interface PoolDeps {

@@ -1,14 +1,10 @@
 import type { Dispatcher } from 'undici';
 import type { CircuitBreaker } from '../../core/breaker.js';
-import type { BreakerStateName, TryErrorKind } from '../../core/events.js';
+import type { BreakerStateName } from '../../core/events.js';
 import type { ConcurrencyLimiter } from '../../core/limiter.js';
 import type { RetryBudget } from '../../core/retry-budget.js';
 import type { BalancerHost, PickContext } from '../balancer/types.js';
-
-/** How one try ended, reported by the request path back to the pool (feeds EWMA, outlier, breaker). */
-export type TryOutcome =
-  | { kind: 'response'; status: number; latencyMs: number }
-  | { kind: 'error'; error: TryErrorKind; latencyMs: number };
+import type { TryOutcome } from '../contracts.js';
 
 /** The live state of one upstream instance, as the request path sees it. */
 export interface UpstreamHost extends BalancerHost {
