@@ -1,5 +1,6 @@
 /**
- * Request limits and framing rules, each answered with a clear 4xx (issue 2, "Limits"):
+ * Request limits and framing rules, each answered with a clear 4xx (docs/proxying.md, "Limits
+ * and timeouts"):
  * - URL longer than limits.max_url_length → 414;
  * - Content-Length above the route's max_body_bytes → 413 before reading a byte; a chunked body
  *   is counted as it streams (KeelRequest.push) and cut with 413 when it passes the limit;

@@ -6,7 +6,8 @@ export interface BodyLimitOwner {
 }
 
 /**
- * node:http request with two fixed extra fields (STYLE.md §10: same shape for every request).
+ * node:http request with two fixed extra fields: the same shape for every request
+ * (docs/architecture.md, "No allocation on the hot path").
  * A chunked body has no length up front, so its limit is enforced here: node's parser hands every
  * body chunk to push(), before any consumer (undici) sees it. Past the limit the chunk is dropped
  * and push() returns false, which stops reading from the socket; the exchange answers 413 and

@@ -6,7 +6,8 @@ export interface Routable {
 }
 
 /**
- * Routes compiled once per config version (STYLE.md §9). Host groups are tried from the most
+ * Routes compiled once per config version (docs/architecture.md, "Decide at setup"; the rules:
+ * docs/proxying.md, "Routing"). Host groups are tried from the most
  * specific to the least: exact hosts, then "*.suffix" wildcards (longest suffix first), then
  * routes without hosts; a group whose routes do not match the path or method falls through to the
  * next. Within a group the longest path_prefix wins (config order breaks ties), and a prefix only

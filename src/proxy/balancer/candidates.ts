@@ -3,7 +3,8 @@ import type { BalancerHost } from './types.js';
 
 /**
  * Helpers shared by the balancers for the `exclude` rule (retries avoid hosts already tried).
- * All of them scan by index and allocate nothing: they run inside pick() (STYLE.md §10).
+ * All of them scan by index and allocate nothing: they run inside pick() (docs/architecture.md,
+ * "No allocation on the hot path").
  */
 
 /** True when `exclude` can rule anything out; an empty set is the common case and costs nothing. */

@@ -7,9 +7,9 @@ import { BALANCER_ALGORITHMS, createBalancer } from './index.js';
 import type { Balancer, PickContext } from './types.js';
 
 /**
- * One contract suite, run against every algorithm (STYLE.md §3, after honojs/hono
- * src/router/common.case.test.ts). Each pick alternates between a sharding key and none, so
- * ring_hash is exercised on both of its paths; the other algorithms ignore the key.
+ * One contract suite, run against every algorithm (docs/architecture.md, "Contract tests"; after
+ * honojs/hono src/router/common.case.test.ts). Each pick alternates between a sharding key and
+ * none, so ring_hash is exercised on both of its paths; the other algorithms ignore the key.
  */
 const ctx = (i: number, exclude?: ReadonlySet<string>): PickContext => ({
   key: i % 2 === 0 ? `key-${i}` : undefined,

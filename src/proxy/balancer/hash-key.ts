@@ -16,7 +16,10 @@ export function extractHashKey(hashKey: HashKey, headers: HeaderBag, path: strin
   return undefined;
 }
 
-/** The same, decided once at setup (STYLE.md §9): the returned function does no dispatch. */
+/**
+ * The same, decided once at setup (docs/architecture.md, "Decide at setup"): the returned
+ * function does no dispatch.
+ */
 export function hashKeyExtractor(hashKey: HashKey): HashKeyExtractor {
   const header = hashKey.header?.toLowerCase();
   if (header !== undefined) return (headers) => headerValue(headers, header);

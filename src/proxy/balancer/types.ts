@@ -2,7 +2,8 @@ import type { Random } from '../../core/random.js';
 
 /**
  * What a balancer reads of a host. The upstream pool owns the live objects and mutates these
- * fields; balancers read them at pick time and never allocate per pick (STYLE.md §10).
+ * fields; balancers read them at pick time and never allocate per pick (docs/architecture.md, "No
+ * allocation on the hot path").
  */
 export interface BalancerHost {
   readonly id: string; // stable, e.g. "127.0.0.1:8081"
@@ -21,7 +22,10 @@ export interface PickContext {
   exclude: ReadonlySet<string> | undefined;
 }
 
-/** Small strategy interface, one implementation per file (STYLE.md §2). No I/O, no timers. */
+/**
+ * Small strategy interface, one implementation per file (docs/architecture.md, "One strategy per
+ * file"). No I/O, no timers.
+ */
 export interface Balancer<H extends BalancerHost = BalancerHost> {
   readonly algorithm: string;
   /** The candidate set changed (membership, health, ejection). Called rarely; may precompute. */

@@ -1,6 +1,9 @@
 import { randomFillSync } from 'node:crypto';
 
-/** Fills a buffer with random bytes (crypto.randomFillSync; a script in tests, STYLE.md §4). */
+/**
+ * Fills a buffer with random bytes: crypto.randomFillSync, or a script in tests
+ * (docs/architecture.md, "Injected time and randomness").
+ */
 export type FillRandom = (buf: Buffer) => void;
 
 const POOL_BYTES = 4096;

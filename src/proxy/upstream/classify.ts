@@ -8,8 +8,8 @@ export type BreakerVerdict = 'success' | 'failure' | 'ignored';
 export type OutlierClass = 'ok' | 'server_error' | 'gateway_failure' | 'neutral';
 
 /**
- * Builds the breaker classifier once per pool from `breaker.failure_on` (decide at setup, not per
- * request: STYLE.md §9). An aborted try (client gone, hedge lost, deadline) says nothing about the
+ * Builds the breaker classifier once per pool from `breaker.failure_on`, not per request
+ * (docs/architecture.md, "Decide at setup"). An aborted try (client gone, hedge lost, deadline) says nothing about the
  * host, so it frees its probe slot without a verdict.
  */
 export function breakerClassifier(failureOn: BreakerConfig['failure_on']): (o: TryOutcome) => BreakerVerdict {

@@ -24,8 +24,8 @@ interface HealthDeps {
 }
 
 /**
- * Active health checks (issue 2, "Health"): GET `path` on every host each `interval`, one check in
- * flight per host, `timeout` for the whole exchange; `unhealthy_threshold` failures in a row mark
+ * Active health checks (docs/health.md, "Active health checks"): GET `path` on every host each
+ * `interval`, one check in flight per host, `timeout` for the whole exchange; `unhealthy_threshold` failures in a row mark
  * a host unhealthy, `healthy_threshold` successes in a row bring it back. Hosts start healthy, so
  * a restart does not black-hole traffic until the first round completes.
  */

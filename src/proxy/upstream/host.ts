@@ -8,7 +8,8 @@ import type { UpstreamHost } from './types.js';
 
 /**
  * Half-life of the latency EWMA. Short enough that a host turning slow is routed around within a
- * few seconds (issue 2, "Slow hosts"), long enough that one slow request does not swing it.
+ * few seconds, long enough that one slow request does not swing it (docs/balancing.md, "p2c_ewma
+ * — power of two choices on latency").
  */
 export const LATENCY_HALF_LIFE_MS = 2_000;
 

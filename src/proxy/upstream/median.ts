@@ -1,6 +1,7 @@
 /**
  * Median of the first `n` values of `buf`, sorted in place by insertion sort: pools hold a handful
- * of hosts, and this runs on the request path, so no allocation (STYLE.md §10).
+ * of hosts, and this runs on the request path, so no allocation (docs/architecture.md, "No
+ * allocation on the hot path").
  */
 export function medianInto(buf: Float64Array, n: number): number {
   if (n <= 0) return 0;

@@ -17,7 +17,8 @@ interface OutlierDeps {
 }
 
 /**
- * Passive outlier ejection from live traffic (issue 2, "Health"): consecutive 5xx, consecutive
+ * Passive outlier ejection from live traffic (docs/health.md, "Passive outlier ejection"):
+ * consecutive 5xx, consecutive
  * gateway failures, or a latency EWMA far above the peers' median take a host out for
  * base_ejection × 2^(n-1), capped at max_ejection. At most max_ejection_percent of the hosts may be
  * out at once, but never fewer than one: with two hosts, one may still be ejected.

@@ -5,7 +5,8 @@ export type Cancel = () => void;
 
 /**
  * Where the upstream room's few timers come from (ejection expiry, breaker re-checks, health
- * intervals). Injected so tests drive them with a ManualClock instead of sleeping (STYLE.md §4).
+ * intervals). Injected so tests drive them with a ManualClock instead of sleeping
+ * (docs/architecture.md, "Injected time and randomness").
  */
 export interface Scheduler {
   after(ms: number, fn: () => void): Cancel;
