@@ -29,8 +29,9 @@ import type { UpstreamPool } from './upstream/types.js';
  *
  * A disabled feature is not in the chain (docs/architecture.md, "Decide at setup"): no deadline
  * link for timeout 0, no bulkhead for an unlimited pool, no retry link when neither retry nor
- * hedging is on, no breaker link without route.breaker. The bulkhead sits outside retry (so a request holds one slot for
- * all its tries); the route breaker sits inside it (so it judges every try).
+ * hedging is on, no breaker link without route.breaker. The bulkhead sits outside retry (so a
+ * request holds one slot for all its tries); the route breaker sits inside it (so it judges every
+ * try).
  * `breaker` is the route breaker to use (kept across reloads when its config is unchanged);
  * `trace` is the config version's tracing setup, null when tracing is off (then neither trace
  * link is in the chain and trace headers pass through untouched).

@@ -27,8 +27,8 @@ export const BALANCER_ALGORITHMS: readonly BalancerAlgorithm[] = [
 
 /**
  * Build the balancer for a pool, once per config version, not per request (docs/architecture.md,
- * "Decide at setup"). `hashKey` is only meaningful for ring_hash, and it is the caller that turns it into a
- * key per request (hashKeyExtractor) and passes it as PickContext.key.
+ * "Decide at setup"). `hashKey` is only meaningful for ring_hash, and it is the caller that turns
+ * it into a key per request (hashKeyExtractor) and passes it as PickContext.key.
  */
 export function createBalancer<H extends BalancerHost>(
   algorithm: BalancerAlgorithm,

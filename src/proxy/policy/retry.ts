@@ -9,11 +9,11 @@ import { bufferSmallBody } from './replay.js';
 
 /**
  * Budgeted retries (docs/proxying.md, "Retries"): only for the route's retry methods and replayable
- * bodies; on connect failures, resets, timeouts before the first byte and the configured
- * statuses; to a different host (the pick excludes hosts tried); after full-jitter backoff, or
- * the upstream's Retry-After when it fits before the deadline; each retry takes a token from the
- * pool's retry budget; none starts after the deadline. A retryable status with no retry left is
- * passed through as the upstream sent it; a final connect/reset/timeout maps to 502/502/504.
+ * bodies; on connect failures, resets, timeouts before the first byte and the configured statuses;
+ * to a different host (the pick excludes hosts tried); after full-jitter backoff, or the upstream's
+ * Retry-After when it fits before the deadline; each retry takes a token from the pool's retry
+ * budget; none starts after the deadline. A retryable status with no retry left is passed through
+ * as the upstream sent it; a final connect/reset/timeout maps to 502/502/504.
  *
  * Several tries may be live at once when the HedgeLink subclass is used; a result then only ends
  * the request when no other try is still running.

@@ -8,8 +8,9 @@ import { formatTraceparent, SAMPLED } from './traceparent.js';
 
 /**
  * W3C trace-context propagation, compiled into a route's chain only when tracing is enabled
- * (docs/architecture.md, "Decide at setup": off, the links are absent and the client's
- * traceparent passes through untouched, as an end-to-end field). Per config version: one sampler, shared by every route.
+ * (docs/architecture.md, "Decide at setup": off, the links are absent and the client's traceparent
+ * passes through untouched, as an end-to-end field). Per config version: one sampler, shared by
+ * every route.
  */
 export class TraceSetup {
   readonly sampler: RatioSampler;

@@ -8,9 +8,9 @@ import type { UpstreamHost } from './types.js';
  * The set of hosts the balancer chooses from, recomputed only when a host's state changes
  * (health, ejection, breaker, membership) — never per pick.
  *
- * Panic mode (docs/health.md, "Panic mode"): when fewer than panic_threshold_percent of the hosts are
- * available, the pool routes to all of them. With most of a pool marked bad the likelier fault is
- * the checks or a shared dependency, and concentrating all load on the survivors would take them
+ * Panic mode (docs/health.md, "Panic mode"): when fewer than panic_threshold_percent of the hosts
+ * are available, the pool routes to all of them. With most of a pool marked bad the likelier fault
+ * is the checks or a shared dependency, and concentrating all load on the survivors would take them
  * down too. With no available host at all the pool also routes to all: the contract is that pick()
  * fails only for an empty pool, and a host's breaker still refuses locally in tryStart.
  */

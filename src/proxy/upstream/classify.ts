@@ -9,8 +9,8 @@ export type OutlierClass = 'ok' | 'server_error' | 'gateway_failure' | 'neutral'
 
 /**
  * Builds the breaker classifier once per pool from `breaker.failure_on`, not per request
- * (docs/architecture.md, "Decide at setup"). An aborted try (client gone, hedge lost, deadline) says nothing about the
- * host, so it frees its probe slot without a verdict.
+ * (docs/architecture.md, "Decide at setup"). An aborted try (client gone, hedge lost, deadline)
+ * says nothing about the host, so it frees its probe slot without a verdict.
  */
 export function breakerClassifier(failureOn: BreakerConfig['failure_on']): (o: TryOutcome) => BreakerVerdict {
   const statuses = new Set(failureOn.statuses);

@@ -25,9 +25,9 @@ interface HealthDeps {
 
 /**
  * Active health checks (docs/health.md, "Active health checks"): GET `path` on every host each
- * `interval`, one check in flight per host, `timeout` for the whole exchange; `unhealthy_threshold` failures in a row mark
- * a host unhealthy, `healthy_threshold` successes in a row bring it back. Hosts start healthy, so
- * a restart does not black-hole traffic until the first round completes.
+ * `interval`, one check in flight per host, `timeout` for the whole exchange; `unhealthy_threshold`
+ * failures in a row mark a host unhealthy, `healthy_threshold` successes in a row bring it back.
+ * Hosts start healthy, so a restart does not black-hole traffic until the first round completes.
  */
 export class HealthChecker {
   readonly #cfg: ActiveHealthConfig;
