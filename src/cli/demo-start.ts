@@ -7,6 +7,7 @@ import { demoConfig } from '../demo/config.js';
 import { DEMO_NAMES, DEMO_PORTS, DemoFleet } from '../demo/fleet.js';
 import { DemoTraffic } from '../demo/traffic.js';
 import type { Logger } from '../telemetry/logging.js';
+import { type KeelCommand, keelCommand } from './command-name.js';
 
 export interface DemoOptions {
   host?: string;
@@ -71,7 +72,8 @@ export async function startDemo(o: DemoOptions = {}): Promise<Demo> {
   }
 }
 
-export function banner(d: Demo): string {
+/** `k`: how the user types the command here (command-name.ts). */
+export function banner(d: Demo, k: KeelCommand = keelCommand()): string {
   const adminFlag = d.adminUrl === 'http://127.0.0.1:9901' ? '' : ` --admin ${d.adminUrl}`;
   return [
     'Keel demo is running.',
@@ -81,11 +83,11 @@ export function banner(d: Demo): string {
     '',
     'Try:',
     `  curl -s ${d.gatewayUrl}/hello`,
-    `  keel demo fault app-2 down${adminFlag}       # kill app-2: requests keep succeeding`,
-    `  keel demo fault app-3 slow --latency-ms 1500${adminFlag}`,
-    `  keel demo fault app-1 errors --error-rate 0.5${adminFlag}`,
+    `  ${k} demo fault app-2 down${adminFlag}       # kill app-2: requests keep succeeding`,
+    `  ${k} demo fault app-3 slow --latency-ms 1500${adminFlag}`,
+    `  ${k} demo fault app-1 errors --error-rate 0.5${adminFlag}`,
     `  curl -s ${d.adminUrl}/api/v1/pools      # health, ejections, breakers`,
-    `  keel demo fault app-2 ok${adminFlag}         # bring it back`,
+    `  ${k} demo fault app-2 ok${adminFlag}         # bring it back`,
     'Ctrl-C drains and exits.',
     '',
   ].join('\n');

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `keel` command. Exit codes: 0 ok, 1 user error, 2 internal failure (src/cli/errors.ts). */
 import { Command, CommanderError } from 'commander';
+import { keelCommand } from './command-name.js';
 import { registerBudget } from './commands/budget.js';
 import { registerDemo } from './commands/demo.js';
 import { registerHandoff } from './commands/handoff.js';
@@ -13,6 +14,7 @@ import { EXIT_INTERNAL, EXIT_USER, UserError } from './errors.js';
 import { packageVersion } from './version.js';
 
 export function buildProgram(): Command {
+  const k = keelCommand();
   const program = new Command('keel')
     .description(
       'Keel: a reliability gateway — load balancing, health checks, outlier ejection, breakers, budgeted retries',
@@ -22,7 +24,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .addHelpText(
       'after',
-      '\nExamples:\n  $ keel demo                     # try it: gateway on :8080, admin on :9901\n  $ keel validate -c keel.yaml\n  $ keel run -c keel.yaml --workers 4\n  $ keel schema > keel.schema.json\n  $ keel handoff                  # health, load, incidents of a running gateway\n\nExit codes: 0 ok, 1 user error (bad arguments, invalid config, failed check), 2 internal failure.',
+      `\nExamples:\n  $ ${k} demo                     # try it: gateway on :8080, admin on :9901\n  $ ${k} validate -c keel.yaml\n  $ ${k} run -c keel.yaml --workers 4\n  $ ${k} schema > keel.schema.json\n  $ ${k} handoff                  # health, load, incidents of a running gateway\n\nExit codes: 0 ok, 1 user error (bad arguments, invalid config, failed check), 2 internal failure.`,
     );
   registerDemo(program);
   registerRun(program);

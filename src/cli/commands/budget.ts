@@ -6,6 +6,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { decimalPlaces, OBJECTIVE_PLACES } from '../../config/schema-slo.js';
 import { budgetFor, defaultTiers, tierTable } from '../../slo/budget-math.js';
 import { formatSpan, parseWindow } from '../../slo/span.js';
+import { keelCommand } from '../command-name.js';
 import { budgetJson, budgetText } from './budget-report.js';
 
 interface BudgetOpts {
@@ -47,6 +48,7 @@ function requestsArg(value: string): number {
 }
 
 export function registerBudget(program: Command): void {
+  const k = keelCommand();
   program
     .command('budget')
     .description('error-budget arithmetic: the budget in time and requests, and the burn-rate alert tiers')
@@ -60,7 +62,7 @@ export function registerBudget(program: Command): void {
     .option('--json', 'print JSON instead of text')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ keel budget --objective 99.9 --window 30d\n  $ keel budget --objective 99.95 --window 28d --requests 50000000 --json\n\nExit codes: 0 printed, 1 bad arguments.',
+      `\nExamples:\n  $ ${k} budget --objective 99.9 --window 30d\n  $ ${k} budget --objective 99.95 --window 28d --requests 50000000 --json\n\nExit codes: 0 printed, 1 bad arguments.`,
     )
     .action((opts: BudgetOpts, cmd: Command) => {
       const tiers = defaultTiers(opts.window);

@@ -1,11 +1,13 @@
 /** `keel demo` and `keel demo fault`: argument parsing; the demo itself loads on demand (demo-start.ts). */
 import type { Command } from 'commander';
 import { intArg } from '../args.js';
+import { keelCommand } from '../command-name.js';
 import { UserError } from '../errors.js';
 import { installSignals } from '../signals.js';
 import { registerFault } from './fault.js';
 
 export function registerDemo(program: Command): void {
+  const k = keelCommand();
   const demo = program
     .command('demo')
     .description('run the gateway in front of three built-in demo upstreams (app-1..3) you can break')
@@ -19,7 +21,7 @@ export function registerDemo(program: Command): void {
     )
     .addHelpText(
       'after',
-      '\nExamples:\n  $ keel demo\n  $ keel demo --traffic 5          # light background traffic: the dashboard charts move\n  $ keel demo --port 18080 --admin-port 19901\n  $ keel demo fault app-2 down',
+      `\nExamples:\n  $ ${k} demo\n  $ ${k} demo --traffic 5          # light background traffic: the dashboard charts move\n  $ ${k} demo --port 18080 --admin-port 19901\n  $ ${k} demo fault app-2 down`,
     )
     .action(async (opts: { port: number; adminPort: number; upstreams: boolean; traffic?: number }) => {
       const { startDemo, banner } = await import('../demo-start.js');

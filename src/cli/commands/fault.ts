@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { FAULT_MODES, parseFault } from '../../demo/fault.js';
 import { intArg, rateArg, urlArg } from '../args.js';
+import { keelCommand } from '../command-name.js';
 import { UserError } from '../errors.js';
 
 interface FaultOpts {
@@ -12,6 +13,7 @@ interface FaultOpts {
 }
 
 export function registerFault(demo: Command): void {
+  const k = keelCommand();
   demo
     .command('fault')
     .description(`make a demo upstream fail: MODE is ${FAULT_MODES.join(' | ')}`)
@@ -23,7 +25,7 @@ export function registerFault(demo: Command): void {
     .option('--token <token>', 'admin token (default: $KEEL_ADMIN_TOKEN)')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ keel demo fault app-2 down\n  $ keel demo fault app-3 slow --latency-ms 1500\n  $ keel demo fault app-1 errors --error-rate 0.3\n  $ keel demo fault app-2 ok',
+      `\nExamples:\n  $ ${k} demo fault app-2 down\n  $ ${k} demo fault app-3 slow --latency-ms 1500\n  $ ${k} demo fault app-1 errors --error-rate 0.3\n  $ ${k} demo fault app-2 ok`,
     )
     .action(async (name: string, mode: string, opts: FaultOpts) => {
       const body = { mode, latency_ms: opts.latencyMs, error_rate: opts.errorRate };
@@ -44,7 +46,7 @@ export function registerFault(demo: Command): void {
         });
       } catch (err) {
         throw new UserError(
-          `cannot reach the admin API at ${opts.admin} (${((err as Error).cause as Error | undefined)?.message ?? (err as Error).message}); is \`keel demo\` running?`,
+          `cannot reach the admin API at ${opts.admin} (${((err as Error).cause as Error | undefined)?.message ?? (err as Error).message}); is \`${k} demo\` running?`,
         );
       }
       const text = await res.text();

@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { fetchAdminJson } from '../admin-fetch.js';
 import { urlArg } from '../args.js';
+import { keelCommand } from '../command-name.js';
 
 interface HandoffOpts {
   admin: string;
@@ -16,6 +17,7 @@ interface HandoffOpts {
 const KEYS = ['system_health', 'current_load', 'scaling_headroom', 'active_incidents', 'recent_changes'];
 
 export function registerHandoff(program: Command): void {
+  const k = keelCommand();
   program
     .command('handoff')
     .description('print the handoff report of a running gateway: health, load, headroom, incidents, changes')
@@ -23,7 +25,7 @@ export function registerHandoff(program: Command): void {
     .option('--token <token>', 'admin token (default: $KEEL_ADMIN_TOKEN)')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ keel handoff\n  $ keel handoff --admin http://10.0.0.5:9901 --token "$KEEL_ADMIN_TOKEN"\n  $ keel handoff | jq -r .system_health\n\nThe fields and how each is derived: docs/handoff.md',
+      `\nExamples:\n  $ ${k} handoff\n  $ ${k} handoff --admin http://10.0.0.5:9901 --token "$KEEL_ADMIN_TOKEN"\n  $ ${k} handoff | jq -r .system_health\n\nThe fields and how each is derived: docs/handoff.md`,
     )
     .action(async (opts: HandoffOpts) => {
       const report = await fetchAdminJson(opts, '/handoff', 'a handoff report', isReport);

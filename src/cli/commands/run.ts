@@ -4,9 +4,11 @@ import type { Command } from 'commander';
 import { formatProblem, loadConfigFile } from '../../config/index.js';
 import { DEFAULT_HEAP_GROWTH_PERCENT } from '../../supervisor/heap-growth.js';
 import { intArg } from '../args.js';
+import { keelCommand } from '../command-name.js';
 import { UserError } from '../errors.js';
 
 export function registerRun(program: Command): void {
+  const k = keelCommand();
   program
     .command('run')
     .description('run a gateway from a YAML or JSON config file')
@@ -21,7 +23,7 @@ export function registerRun(program: Command): void {
       'after',
       '\nSignals: SIGHUP reloads the file (an invalid one is refused; the last good config keeps serving);\n' +
         'SIGTERM/SIGINT drain in-flight requests (shutdown.drain_timeout) and exit 0.\n\n' +
-        'Examples:\n  $ keel run -c keel.yaml\n  $ keel run -c keel.yaml --workers 1\n  $ kill -HUP <pid>   # reload the file',
+        `Examples:\n  $ ${k} run -c keel.yaml\n  $ ${k} run -c keel.yaml --workers 1\n  $ kill -HUP <pid>   # reload the file`,
     )
     .action(async (opts: { config: string; workers?: number; heapGrowth?: number }) => {
       const loaded = loadConfigFile(opts.config);

@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import { formatProblem, loadConfigFile } from '../../config/index.js';
 import { rulesYaml } from '../../slo/rules/index.js';
+import { keelCommand } from '../command-name.js';
 import { UserError } from '../errors.js';
 import { sloCommand } from './slo.js';
 
@@ -28,6 +29,7 @@ function selectorArg(value: string): string {
 }
 
 export function registerSloRules(program: Command): void {
+  const k = keelCommand();
   sloCommand(program)
     .command('rules')
     .description(
@@ -43,7 +45,7 @@ export function registerSloRules(program: Command): void {
     )
     .addHelpText(
       'after',
-      '\nExamples:\n  $ keel slo rules -c keel.yaml -o keel-slo.rules.yml && promtool check rules keel-slo.rules.yml\n  $ keel slo rules -c keel.yaml --selector \'job="keel"\'\n\nExit codes: 0 written, 1 invalid config, no SLOs, or unwritable output.',
+      `\nExamples:\n  $ ${k} slo rules -c keel.yaml -o keel-slo.rules.yml && promtool check rules keel-slo.rules.yml\n  $ ${k} slo rules -c keel.yaml --selector 'job="keel"'\n\nExit codes: 0 written, 1 invalid config, no SLOs, or unwritable output.`,
     )
     .action((opts: RulesOpts) => {
       const r = loadConfigFile(opts.config);

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import type { SlosResponse } from '../../admin/slo-route.js';
 import { fetchAdminJson } from '../admin-fetch.js';
 import { urlArg } from '../args.js';
+import { keelCommand } from '../command-name.js';
 import { sloCommand } from './slo.js';
 import { sloTable } from './slo-table.js';
 
@@ -18,6 +19,7 @@ interface StatusOpts {
 }
 
 export function registerSloStatus(program: Command): void {
+  const k = keelCommand();
   sloCommand(program)
     .command('status')
     .description("each SLO's SLI, budget left, burn rates and firing alerts, from a running gateway")
@@ -26,7 +28,7 @@ export function registerSloStatus(program: Command): void {
     .option('--json', 'print the admin API JSON (GET /api/v1/slos) instead of a table')
     .addHelpText(
       'after',
-      "\nExamples:\n  $ keel slo status\n  $ keel slo status --admin http://10.0.0.5:9901 --json | jq '.slos[].budget'\n\nThe fields: docs/slo-runtime.md",
+      `\nExamples:\n  $ ${k} slo status\n  $ ${k} slo status --admin http://10.0.0.5:9901 --json | jq '.slos[].budget'\n\nThe fields: docs/slo-runtime.md`,
     )
     .action(async (opts: StatusOpts) => {
       const body = await fetchAdminJson(opts, '/api/v1/slos', 'the SLO status', isSlos);

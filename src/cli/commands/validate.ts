@@ -1,15 +1,17 @@
 import type { Command } from 'commander';
 import { formatProblem, loadConfigFile } from '../../config/index.js';
+import { keelCommand } from '../command-name.js';
 import { UserError } from '../errors.js';
 
 export function registerValidate(program: Command): void {
+  const k = keelCommand();
   program
     .command('validate')
     .description('check a config file: prints "ok" or one line per problem (path, what is wrong, how to fix)')
     .requiredOption('-c, --config <file>', 'YAML or JSON config file')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ keel validate -c keel.yaml\n  $ keel validate -c keel.json && keel run -c keel.json\n\nExit codes: 0 valid, 1 invalid or unreadable.',
+      `\nExamples:\n  $ ${k} validate -c keel.yaml\n  $ ${k} validate -c keel.json && ${k} run -c keel.json\n\nExit codes: 0 valid, 1 invalid or unreadable.`,
     )
     .action((opts: { config: string }) => {
       const r = loadConfigFile(opts.config);
