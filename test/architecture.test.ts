@@ -14,8 +14,7 @@ const SRC = 'src';
 /** Room of a file under src/: its first folder, or the file name for top-level files. */
 function roomOf(file: string): string {
   const rel = relative(SRC, file).split(sep);
-  // app.ts may be split into app-*.ts siblings: all of them are the composition root.
-  if (rel.length === 1) return rel[0]!.startsWith('app') ? 'app' : rel[0]!.replace(/\.ts$/, '');
+  if (rel.length === 1) return rel[0]!.replace(/\.ts$/, '');
   return rel[0]!;
 }
 
@@ -97,7 +96,7 @@ test('nothing imports the CLI, and only the CLI imports the composition root', (
       const to = roomOf(normalize(join(dirname(file), spec)).replace(/\.js$/, '.ts'));
       if (to === 'cli' && from !== 'cli') violations.push(`${file} imports the CLI (${spec})`);
       if (to === 'app' && !['cli', 'supervisor', 'app'].includes(from))
-        violations.push(`${file} imports app.ts`);
+        violations.push(`${file} imports the composition root (${spec})`);
     }
   }
   assert.deepEqual(violations, []);

@@ -2,7 +2,7 @@
  * `keel demo`'s engine: three demo upstreams + the gateway + the admin server in one process (what
  * `npm start` runs). startDemo is exported so the end-to-end test runs the same code path.
  */
-import { type App, startApp } from '../app.js';
+import { type App, startApp } from '../app/app.js';
 import { demoConfig } from '../demo/config.js';
 import { DEMO_NAMES, DEMO_PORTS, DemoFleet } from '../demo/fleet.js';
 import { DemoTraffic } from '../demo/traffic.js';

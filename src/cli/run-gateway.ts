@@ -2,7 +2,7 @@
  * `keel run`'s engine (loaded on demand so `keel validate` never loads the data plane):
  * N = 1 runs the gateway in this process; N > 1 runs the node:cluster supervisor.
  */
-import { startApp } from '../app.js';
+import { startApp } from '../app/app.js';
 import type { Config } from '../config/types.js';
 import { applyHeapGrowth } from '../supervisor/heap-growth.js';
 import { Supervisor } from '../supervisor/supervisor.js';

@@ -6,7 +6,7 @@
  * fires once, not once per worker. The policy goes back to every worker (`slo-policy`) when it
  * changes and again with every pull, so a restarted worker gets it within one interval.
  */
-import { type RoutePolicy, type SloEngineState, SloHost } from '../app-slo.js';
+import { type RoutePolicy, type SloEngineState, SloHost } from '../app/slo-host.js';
 import type { Config } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import type { EventBus } from '../core/events.js';

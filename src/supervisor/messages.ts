@@ -4,7 +4,7 @@
  */
 import type { ReadyBody, ReloadResponse, RouteView } from '../admin/api-types.js';
 import type { HandoffInputs } from '../admin/handoff/types.js';
-import type { RoutePolicy, SloEngineState } from '../app-slo.js';
+import type { RoutePolicy, SloEngineState } from '../app/slo-host.js';
 import type { Config } from '../config/types.js';
 import type { PurgeRequest, PurgeResult } from '../proxy/cache/purge.js';
 import type { PoolView } from '../proxy/upstream/types.js';

@@ -3,7 +3,7 @@
  * the primary's requests. Signals are the primary's to handle: Ctrl-C reaches the whole process
  * group, and a worker that drained on its own would race the primary's orderly drain.
  */
-import { type App, startApp } from '../app.js';
+import { type App, startApp } from '../app/app.js';
 import { createLogger, flushLogs } from '../telemetry/logging.js';
 import type { FromWorker, OpResults, ToWorker, WorkerOp } from './messages.js';
 

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { HandoffReport } from '../../src/admin/handoff/types.js';
 import type { SlosResponse } from '../../src/admin/slo-route.js';
-import { type App, startApp } from '../../src/app.js';
+import { type App, startApp } from '../../src/app/app.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { alert } from '../../src/telemetry/alerts/doubles.test-util.js';
 import { createLogger } from '../../src/telemetry/logging.js';

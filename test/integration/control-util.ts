@@ -6,7 +6,7 @@ import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { WorkersResponse } from '../../src/admin/api-types.js';
-import { type App, startApp } from '../../src/app.js';
+import { type App, startApp } from '../../src/app/app.js';
 import { validateConfig } from '../../src/config/index.js';
 import { demoRawConfig } from '../../src/demo/config.js';
 import { createLogger } from '../../src/telemetry/logging.js';

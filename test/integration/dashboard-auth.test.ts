@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { App } from '../../src/app.js';
+import type { App } from '../../src/app/app.js';
 import { startTokenAdminApp } from './control-util.js';
 
 const TOKEN = 'dashboard-test-token';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { HandoffReport } from '../../src/admin/handoff/types.js';
-import { type App, startApp } from '../../src/app.js';
+import { type App, startApp } from '../../src/app/app.js';
 import { createLogger } from '../../src/telemetry/logging.js';
 import { freePort, getJson, loadLoop, spawnKeel, waitFor } from './control-util.js';
 import { makeConfig, pool, type Upstream, upstreams } from './proxy-util.js';

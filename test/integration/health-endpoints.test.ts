@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { ReadyBody } from '../../src/admin/api-types.js';
-import { type App, startApp } from '../../src/app.js';
+import { type App, startApp } from '../../src/app/app.js';
 import { validateConfig } from '../../src/config/index.js';
 import { DemoUpstream } from '../../src/demo/upstream.js';
 import { createLogger } from '../../src/telemetry/logging.js';

@@ -1,6 +1,6 @@
 /** Helpers for the metrics tests: a real app (gateway + admin server), scraping and reading /metrics. */
 import { request } from 'node:http';
-import { type App, startApp } from '../../src/app.js';
+import { type App, startApp } from '../../src/app/app.js';
 import { createLogger } from '../../src/telemetry/logging.js';
 import { makeConfig } from './proxy-util.js';
 

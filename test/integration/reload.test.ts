@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type App, startApp } from '../../src/app.js';
+import { type App, startApp } from '../../src/app/app.js';
 import { loadConfigFile } from '../../src/config/index.js';
 import { DemoUpstream } from '../../src/demo/upstream.js';
 import { createLogger } from '../../src/telemetry/logging.js';

@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { HandoffReport } from '../../src/admin/handoff/types.js';
 import type { SlosResponse } from '../../src/admin/slo-route.js';
-import { type App, startApp } from '../../src/app.js';
+import { type App, startApp } from '../../src/app/app.js';
 import { ManualClock } from '../../src/core/clock.js';
 import type { SloAlertEvent } from '../../src/core/events.js';
 import { createLogger } from '../../src/telemetry/logging.js';

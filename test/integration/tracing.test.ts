@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { startApp } from '../../src/app.js';
+import { startApp } from '../../src/app/app.js';
 import { validateConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/telemetry/logging.js';
 import { subscribeTracing, type TracingSubscriber } from '../../src/telemetry/tracing/subscriber.js';

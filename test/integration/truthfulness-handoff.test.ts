@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { Agent, request } from 'node:http';
 import { after, before, it } from 'node:test';
 import type { HandoffReport } from '../../src/admin/handoff/types.js';
-import { type App, startApp } from '../../src/app.js';
+import { type App, startApp } from '../../src/app/app.js';
 import { createLogger } from '../../src/telemetry/logging.js';
 import { LATENCY_BOUNDS_MS } from '../../src/telemetry/traffic-window.js';
 import { getJson, waitFor } from './control-util.js';

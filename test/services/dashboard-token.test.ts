@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import type { App } from '../../src/app.js';
+import type { App } from '../../src/app/app.js';
 import { startTokenAdminApp } from '../integration/control-util.js';
 import { launchChromium, until } from './browser-util.js';
 

@@ -1,12 +1,12 @@
 /** The admin backend for one in-process gateway: read-only views plus reload and demo control. */
-import type { ConfigInfo, ReadyBody, ReloadResponse } from './admin/api-types.js';
-import { deriveReadiness } from './admin/health.js';
-import { keelVersion } from './admin/keel-version.js';
-import type { AdminBackend, DemoControl } from './admin/routes.js';
-import type { Config } from './config/types.js';
-import { systemClock } from './core/clock.js';
-import { purge } from './proxy/cache/purge.js';
-import type { Gateway } from './proxy/gateway.js';
+import type { ConfigInfo, ReadyBody, ReloadResponse } from '../admin/api-types.js';
+import { deriveReadiness } from '../admin/health.js';
+import { keelVersion } from '../admin/keel-version.js';
+import type { AdminBackend, DemoControl } from '../admin/routes.js';
+import type { Config } from '../config/types.js';
+import { systemClock } from '../core/clock.js';
+import { purge } from '../proxy/cache/purge.js';
+import type { Gateway } from '../proxy/gateway.js';
 
 export interface BackendState {
   config: Config;

@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { SloHost } from './app-slo.js';
-import { validateConfig } from './config/index.js';
-import { ManualClock } from './core/clock.js';
-import { EventBus } from './core/events.js';
-import type { Logger } from './telemetry/logging.js';
+import { validateConfig } from '../config/index.js';
+import { ManualClock } from '../core/clock.js';
+import { EventBus } from '../core/events.js';
+import type { Logger } from '../telemetry/logging.js';
+import { SloHost } from './slo-host.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'keel-app-slo-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,12 +3,12 @@
  * time. An invalid config is refused with its problems and the gateway keeps the last good one;
  * a config that fails to apply (e.g. a listener port in use) is refused the same way.
  */
-import type { ReloadResponse } from './admin/api-types.js';
-import { type ConfigDiff, formatProblem, type LoadResult } from './config/index.js';
-import type { Config, ConfigProblem } from './config/types.js';
-import { systemClock } from './core/clock.js';
-import type { EventBus } from './core/events.js';
-import type { Logger } from './telemetry/logging.js';
+import type { ReloadResponse } from '../admin/api-types.js';
+import { type ConfigDiff, formatProblem, type LoadResult } from '../config/index.js';
+import type { Config, ConfigProblem } from '../config/types.js';
+import { systemClock } from '../core/clock.js';
+import type { EventBus } from '../core/events.js';
+import type { Logger } from '../telemetry/logging.js';
 
 export type ReloadSource = 'sighup' | 'api';
 

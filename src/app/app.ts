@@ -3,28 +3,28 @@
  * server, and the two lifecycle operations around them, reload and shutdown. Only cli/ imports it.
  */
 
-import type { ReloadResponse } from './admin/api-types.js';
-import { checkAdminExposure } from './admin/auth.js';
-import { dashboardRoutes } from './admin/dashboard-route.js';
-import { handoffRoute } from './admin/handoff/route.js';
-import { createHandoffSource, type HandoffSource } from './admin/handoff/source.js';
-import type { AdminBackend, DemoControl } from './admin/routes.js';
-import { seriesRoute } from './admin/series-route.js';
-import { type AdminServer, createAdminServer } from './admin/server.js';
-import { sloRoute } from './admin/slo-route.js';
-import { createBackend } from './app-backend.js';
-import { ReloadQueue, type ReloadSource } from './app-reload.js';
-import { SloHost } from './app-slo.js';
-import { diffConfig, type LoadResult, loadConfigFile, validateConfig } from './config/index.js';
-import type { Config } from './config/types.js';
-import { type Clock, systemClock } from './core/clock.js';
-import { EventBus } from './core/events.js';
-import { createGateway, type Gateway } from './proxy/gateway.js';
-import { AccessLog } from './telemetry/access-log.js';
-import { createLogger, type Logger, subscribeLogs } from './telemetry/logging.js';
-import { createMetrics, type Metrics, metricsRoute } from './telemetry/metrics/index.js';
-import { SeriesRecorder, subscribeSeries } from './telemetry/series.js';
-import { TracingRuntime } from './telemetry/tracing/runtime.js';
+import type { ReloadResponse } from '../admin/api-types.js';
+import { checkAdminExposure } from '../admin/auth.js';
+import { dashboardRoutes } from '../admin/dashboard-route.js';
+import { handoffRoute } from '../admin/handoff/route.js';
+import { createHandoffSource, type HandoffSource } from '../admin/handoff/source.js';
+import type { AdminBackend, DemoControl } from '../admin/routes.js';
+import { seriesRoute } from '../admin/series-route.js';
+import { type AdminServer, createAdminServer } from '../admin/server.js';
+import { sloRoute } from '../admin/slo-route.js';
+import { diffConfig, type LoadResult, loadConfigFile, validateConfig } from '../config/index.js';
+import type { Config } from '../config/types.js';
+import { type Clock, systemClock } from '../core/clock.js';
+import { EventBus } from '../core/events.js';
+import { createGateway, type Gateway } from '../proxy/gateway.js';
+import { AccessLog } from '../telemetry/access-log.js';
+import { createLogger, type Logger, subscribeLogs } from '../telemetry/logging.js';
+import { createMetrics, type Metrics, metricsRoute } from '../telemetry/metrics/index.js';
+import { SeriesRecorder, subscribeSeries } from '../telemetry/series.js';
+import { TracingRuntime } from '../telemetry/tracing/runtime.js';
+import { createBackend } from './local-backend.js';
+import { ReloadQueue, type ReloadSource } from './reload.js';
+import { SloHost } from './slo-host.js';
 
 export interface StartOptions {
   config: Config;

@@ -7,23 +7,23 @@
  * reload queue.
  */
 import { resolve } from 'node:path';
-import type { FiringAlert } from './admin/handoff/types.js';
-import type { Config, ConfigProblem } from './config/types.js';
-import { type Clock, systemClock } from './core/clock.js';
-import type { EventBus } from './core/events.js';
-import type { SloEngineState, SloStatus } from './slo/engine.js';
-import type { PolicyAction, RoutePolicy } from './slo/policy.js';
-import { SloRuntime, type SloRuntimeOptions } from './slo/runtime.js';
-import { SloStore } from './slo/store.js';
+import type { FiringAlert } from '../admin/handoff/types.js';
+import type { Config, ConfigProblem } from '../config/types.js';
+import { type Clock, systemClock } from '../core/clock.js';
+import type { EventBus } from '../core/events.js';
+import type { SloEngineState, SloStatus } from '../slo/engine.js';
+import type { PolicyAction, RoutePolicy } from '../slo/policy.js';
+import { SloRuntime, type SloRuntimeOptions } from '../slo/runtime.js';
+import { SloStore } from '../slo/store.js';
 import {
   type AlertNotifier,
   type DeliveryLedger,
   reconfigureAlertNotifier,
-} from './telemetry/alerts/index.js';
-import type { Logger } from './telemetry/logging.js';
+} from '../telemetry/alerts/index.js';
+import type { Logger } from '../telemetry/logging.js';
 
-export type { SloEngineState } from './slo/engine.js';
-export type { RoutePolicy } from './slo/policy.js';
+export type { SloEngineState } from '../slo/engine.js';
+export type { RoutePolicy } from '../slo/policy.js';
 
 export interface SloHostDeps {
   role: SloRuntimeOptions['role'];

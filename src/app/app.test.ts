@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { ReadyBody } from './admin/api-types.js';
+import type { ReadyBody } from '../admin/api-types.js';
+import { validateConfig } from '../config/index.js';
+import { EventBus } from '../core/events.js';
+import { DemoUpstream } from '../demo/upstream.js';
+import { createLogger } from '../telemetry/logging.js';
 import { type App, startApp } from './app.js';
-import { validateConfig } from './config/index.js';
-import { EventBus } from './core/events.js';
-import { DemoUpstream } from './demo/upstream.js';
-import { createLogger } from './telemetry/logging.js';
 
 const up = new DemoUpstream({ name: 'one', port: 0 });
 const bus = new EventBus();
