@@ -53,6 +53,20 @@ describe('startApp', () => {
     assert.equal(r.status, 200);
   });
 
+  it('closes its parts in reverse build order: listeners first, span export last', () => {
+    assert.deepEqual(app.closingOrder(), [
+      'listeners',
+      'admin',
+      'slo',
+      'logs',
+      'series',
+      'access-log',
+      'handoff',
+      'metrics',
+      'tracing',
+    ]);
+  });
+
   it('reload without a config file or body is refused (422) and keeps serving', async () => {
     const admin = `http://127.0.0.1:${app.admin!.port}`;
     const unauth = await fetch(`${admin}/api/v1/reload`, { method: 'POST' });

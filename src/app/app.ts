@@ -1,30 +1,38 @@
 /**
- * The composition root (ARCHITECTURE.md): Config -> EventBus -> gateway + log subscriber + admin
- * server, and the two lifecycle operations around them, reload and shutdown. Only cli/ imports it.
+ * The composition root of one gateway process (`keel demo`, `keel run --workers 1`, and each
+ * supervised worker): Config -> EventBus -> gateway + observers + SLO engine (with alert
+ * delivery) + admin surface, and the two lifecycle operations around them, reload and shutdown.
+ * Only cli/ and the supervisor's worker import it.
+ *
+ * Start-up and shutdown order (docs/operations.md, "Start-up and shutdown order"): every part
+ * subscribes before the listeners open; the admin server listens after them, and the startup
+ * config.reload is published last. Shutdown marks the state draining (/readyz turns 503) before
+ * the listeners stop, then the teardown closes the parts in reverse build order: listeners
+ * (drain), admin server, SLO engine and its alert delivery (after the drain, so drained requests
+ * are counted and saved), the observers, and span export last.
  */
-
 import type { ReloadResponse } from '../admin/api-types.js';
 import { checkAdminExposure } from '../admin/auth.js';
-import { dashboardRoutes } from '../admin/dashboard-route.js';
-import { handoffRoute } from '../admin/handoff/route.js';
-import { createHandoffSource, type HandoffSource } from '../admin/handoff/source.js';
+import type { HandoffSource } from '../admin/handoff/source.js';
 import type { AdminBackend, DemoControl } from '../admin/routes.js';
-import { seriesRoute } from '../admin/series-route.js';
-import { type AdminServer, createAdminServer } from '../admin/server.js';
-import { sloRoute } from '../admin/slo-route.js';
-import { diffConfig, type LoadResult, loadConfigFile, validateConfig } from '../config/index.js';
+import { diffConfig, type LoadResult } from '../config/index.js';
 import type { Config } from '../config/types.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { EventBus } from '../core/events.js';
 import { createGateway, type Gateway } from '../proxy/gateway.js';
-import { AccessLog } from '../telemetry/access-log.js';
-import { createLogger, type Logger, subscribeLogs } from '../telemetry/logging.js';
-import { createMetrics, type Metrics, metricsRoute } from '../telemetry/metrics/index.js';
-import { SeriesRecorder, subscribeSeries } from '../telemetry/series.js';
-import { TracingRuntime } from '../telemetry/tracing/runtime.js';
+import { createLogger, type Logger } from '../telemetry/logging.js';
+import type { Metrics } from '../telemetry/metrics/index.js';
+import type { SeriesRecorder } from '../telemetry/series.js';
+import { adminSurface } from './admin-surface.js';
 import { createBackend } from './local-backend.js';
-import { ReloadQueue, type ReloadSource } from './reload.js';
+import { startObservers } from './observers.js';
+import { configReader, ReloadQueue, type ReloadSource } from './reload.js';
 import { SloHost } from './slo-host.js';
+import { newState } from './state.js';
+import { Teardown } from './teardown.js';
+
+/** How long shutdown lets queued SLO alerts flush. */
+const ALERT_FLUSH_MS = 5000;
 
 export interface StartOptions {
   config: Config;
@@ -65,31 +73,19 @@ export interface App {
   /** Apply an already validated config (the supervisor validated it). */
   apply(result: LoadResult, source: ReloadSource): Promise<ReloadResponse>;
   shutdown(reason: string): Promise<{ drained: boolean; remaining: number }>;
+  /** The parts in the order shutdown closes them. */
+  closingOrder(): string[];
 }
 
 export async function startApp(opts: StartOptions): Promise<App> {
+  const adminOn = opts.admin !== false;
   // Refuse an exposed admin without a token before anything listens (docs/operations.md, Auth).
-  if (opts.admin !== false) checkAdminExposure(opts.config.admin.host, opts.config.admin.token);
+  if (adminOn) checkAdminExposure(opts.config.admin.host, opts.config.admin.token);
   const bus = opts.bus ?? new EventBus();
   const logger = opts.logger ?? createLogger();
-  const unsubscribe = subscribeLogs(bus, logger);
-  // One JSON line per request on the logger's asynchronous destination (docs/observability.md).
-  const accessLog = new AccessLog(bus, opts.config.telemetry.access_log.enabled, { logger });
-  // OTLP span export (docs/tracing.md); nothing is created when telemetry.tracing is off.
-  const tracing = new TracingRuntime(bus, opts.config.telemetry.tracing, {
-    onExportState: (ok, err) =>
-      ok
-        ? logger.info({ event: 'tracing.export', reason: 'recovered' }, 'span export works again')
-        : logger.warn({ event: 'tracing.export', err, reason: 'export_failed' }, 'span export failing'),
-  });
+  const state = newState(opts.config, opts.version, systemClock.now());
   const gateway = createGateway(opts.config, opts.version, { bus });
-  const state = {
-    config: opts.config,
-    version: opts.version,
-    loadedAt: systemClock.now(),
-    shuttingDown: false,
-  };
-  // Recording starts before the listeners open; the policy follows route names across reloads.
+  // The policy follows route names across reloads; the engine starts recording below.
   const slo = new SloHost({
     role: opts.sloRole ?? 'single',
     bus,
@@ -98,89 +94,61 @@ export async function startApp(opts: StartOptions): Promise<App> {
     routeNames: () => state.config.routes.map((r) => r.name),
     onPolicy: (p) => gateway.setRoutePolicies(p),
   });
-  // With the SLO runtime, the alert notifier (docs/alerts.md): none without receivers, none in a
-  // supervised worker (the primary evaluates and delivers, so workers never page).
-  slo.configure(opts.config);
-  // Subscribed before the startup config.reload is published, so recent_changes shows it.
-  const handoff = createHandoffSource({
-    bus,
-    gateway,
-    state,
-    alerts: () => slo.alerts(),
-    policyActions: () => slo.actions(),
-  });
-  // The dashboard's charts (docs/dashboard.md): a fixed ring per route and pool.
-  const series = new SeriesRecorder();
-  const unsubscribeSeries = subscribeSeries(bus, series);
-  // Subscribed before the listeners open, so request.start/request.done always come in pairs.
-  const metrics = opts.config.telemetry.metrics.enabled
-    ? createMetrics(
-        bus,
-        {
-          pools: () => gateway.pools(),
-          configVersion: () => state.version,
-          cache: () => gateway.cache()?.stats() ?? null,
-        },
-        { slos: opts.config.slos },
-      )
-    : null;
-  const queue = new ReloadQueue({
-    bus,
-    logger,
-    current: () => state.config,
-    gate: (fix) => slo.reloadGate(fix),
-    read: (raw) => {
-      if (raw !== undefined) return validateConfig(raw, opts.env);
-      if (opts.configPath) return loadConfigFile(opts.configPath, opts.env);
-      return {
-        ok: false,
-        problems: [
-          {
-            path: '',
-            code: 'no_config_file',
-            message: 'this gateway was not started from a config file',
-            hint: 'POST the whole config as a JSON body to /api/v1/reload',
-          },
-        ],
-      };
-    },
-    apply: async (next, version) => {
-      const changes = diffConfig(state.config, next);
-      await gateway.reload(next, version);
-      Object.assign(state, { config: next, version, loadedAt: systemClock.now() });
-      accessLog.set(next.telemetry.access_log.enabled);
-      slo.configure(next);
-      await tracing.reconfigure(next.telemetry.tracing);
-      return changes;
-    },
-  });
-  const backend = createBackend({
-    gateway,
-    state,
-    configPath: opts.configPath ?? null,
-    demo: opts.demo ?? null,
-    reload: (raw, fix) => queue.run('api', raw, fix),
-  });
-  let adminServer: AdminServer | null = null;
-  let adminAddr: { host: string; port: number } | null = null;
+  const teardown = new Teardown();
   try {
+    const seen = startObservers({ bus, logger, config: opts.config, state, gateway, slo, teardown });
+    // With the SLO runtime, the alert notifier (docs/alerts.md): none without receivers, none in a
+    // supervised worker (the primary evaluates and delivers, so workers never page).
+    slo.configure(opts.config);
+    // After the drain: the drained requests are counted and saved; queued alerts flush for at most
+    // 5 s on shutdown (it never waits long on a pager), not at all on a failed start.
+    teardown.onClose('slo', (why) => slo.close(why === 'shutdown' ? ALERT_FLUSH_MS : 0));
+    const queue = new ReloadQueue({
+      bus,
+      logger,
+      current: () => state.config,
+      gate: (fix) => slo.reloadGate(fix),
+      read: configReader(opts.configPath ?? null, opts.env),
+      apply: async (next, version) => {
+        const changes = diffConfig(state.config, next);
+        await gateway.reload(next, version);
+        Object.assign(state, { config: next, version, loadedAt: systemClock.now() });
+        seen.accessLog.set(next.telemetry.access_log.enabled);
+        slo.configure(next);
+        await seen.tracing.reconfigure(next.telemetry.tracing);
+        return changes;
+      },
+    });
+    const api = createBackend({
+      gateway,
+      state,
+      configPath: opts.configPath ?? null,
+      demo: opts.demo ?? null,
+      reload: (raw, fix) => queue.run('api', raw, fix),
+    });
+    const metrics = seen.metrics;
+    const admin = adminOn
+      ? adminSurface({
+          state,
+          backend: {
+            api,
+            handoff: () => seen.handoff.inputs(),
+            series: (minutes) => seen.series.raw(systemClock.now(), minutes),
+            metrics: metrics ? () => metrics.text() : null,
+          },
+          slo,
+          logger,
+          teardown,
+        })
+      : null;
+    // Closed first: drained on shutdown (bounded by shutdown.drain_timeout), cut on a failed start.
+    let drain = { drained: true, remaining: 0 };
+    teardown.onClose('listeners', async (why) => {
+      if (why === 'failed-start') return gateway.close().catch(() => undefined);
+      drain = await gateway.drain(state.config.shutdown.drain_timeout);
+    });
     const listeners = await gateway.listen();
-    if (opts.admin !== false) {
-      const a = opts.config.admin;
-      adminServer = createAdminServer({
-        host: a.host,
-        port: a.port,
-        token: a.token,
-        backend,
-        onError: (err) =>
-          logger.error({ event: 'admin.error', err, reason: 'handler_threw' }, 'admin handler failed'),
-      });
-      adminServer.addRoutes([handoffRoute(handoff.inputs, () => state.config.telemetry.scaling)]);
-      if (metrics) adminServer.addRoutes([metricsRoute(() => metrics.text())]);
-      adminServer.addRoutes([sloRoute(() => ({ slos: slo.status(), policy_actions: slo.actions() }))]);
-      adminServer.addRoutes([seriesRoute((m) => series.raw(systemClock.now(), m)), ...dashboardRoutes()]);
-      adminAddr = await adminServer.listen();
-    }
+    const adminAddr = admin ? await admin.listen() : null;
     bus
       .channel('config.reload')
       .publish({ ok: true, version: opts.version, source: 'startup', problems: [], at: systemClock.now() });
@@ -190,10 +158,10 @@ export async function startApp(opts: StartOptions): Promise<App> {
       logger,
       listeners,
       admin: adminAddr,
-      backend,
-      handoff,
+      backend: api,
+      handoff: seen.handoff,
       slo,
-      series,
+      series: seen.series,
       metrics,
       config: () => state.config,
       reload: (source, raw, fix) => queue.run(source, raw, fix),
@@ -201,30 +169,13 @@ export async function startApp(opts: StartOptions): Promise<App> {
       shutdown: async (reason) => {
         state.shuttingDown = true; // /readyz turns 503 before the listeners stop accepting
         logger.info({ event: 'shutdown', reason }, `shutting down: ${reason}`);
-        const result = await gateway.drain(state.config.shutdown.drain_timeout);
-        await adminServer?.close();
-        // After the drain: the drained requests are counted and saved; queued alerts flush for
-        // at most 5 s (shutdown never waits long on a pager).
-        await slo.close(5000);
-        unsubscribe();
-        unsubscribeSeries();
-        accessLog.close();
-        handoff.close();
-        metrics?.close();
-        await tracing.shutdown(); // after the drain: the drained requests' spans go out too
-        return result;
+        await teardown.close('shutdown');
+        return drain;
       },
+      closingOrder: () => teardown.order(),
     };
   } catch (err) {
-    await gateway.close().catch(() => undefined);
-    await adminServer?.close();
-    await slo.close(0);
-    unsubscribe();
-    unsubscribeSeries();
-    accessLog.close();
-    handoff.close();
-    metrics?.close();
-    await tracing.shutdown();
+    await teardown.close('failed-start');
     throw err;
   }
 }

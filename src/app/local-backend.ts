@@ -1,23 +1,16 @@
-/** The admin backend for one in-process gateway: read-only views plus reload and demo control. */
+/** The admin API's backend for one in-process gateway: read-only views plus reload and demo control. */
 import type { ConfigInfo, ReadyBody, ReloadResponse } from '../admin/api-types.js';
 import { deriveReadiness } from '../admin/health.js';
 import { keelVersion } from '../admin/keel-version.js';
 import type { AdminBackend, DemoControl } from '../admin/routes.js';
-import type { Config } from '../config/types.js';
 import { systemClock } from '../core/clock.js';
 import { purge } from '../proxy/cache/purge.js';
 import type { Gateway } from '../proxy/gateway.js';
-
-export interface BackendState {
-  config: Config;
-  version: string;
-  loadedAt: number;
-  shuttingDown: boolean;
-}
+import type { AppState } from './state.js';
 
 export function createBackend(deps: {
   gateway: Gateway;
-  state: BackendState;
+  state: AppState;
   configPath: string | null;
   demo: DemoControl | null;
   reload: (raw: unknown, fix?: boolean) => Promise<ReloadResponse>;
@@ -40,7 +33,7 @@ export function createBackend(deps: {
 }
 
 /** Ready = not draining, a config loaded, every required pool has an available host (admin/health.ts). */
-export function readiness(gateway: Gateway, state: BackendState): ReadyBody {
+export function readiness(gateway: Gateway, state: AppState): ReadyBody {
   return deriveReadiness({
     version: keelVersion(),
     releaseId: state.version,

@@ -4,13 +4,44 @@
  * a config that fails to apply (e.g. a listener port in use) is refused the same way.
  */
 import type { ReloadResponse } from '../admin/api-types.js';
-import { type ConfigDiff, formatProblem, type LoadResult } from '../config/index.js';
+import {
+  type ConfigDiff,
+  formatProblem,
+  type LoadResult,
+  loadConfigFile,
+  validateConfig,
+} from '../config/index.js';
 import type { Config, ConfigProblem } from '../config/types.js';
 import { systemClock } from '../core/clock.js';
 import type { EventBus } from '../core/events.js';
 import type { Logger } from '../telemetry/logging.js';
 
 export type ReloadSource = 'sighup' | 'api';
+
+/**
+ * The reload's read step: a posted config is validated as it is, else the config file is read
+ * again; a gateway started without a file (an embedding, a test) can only take a posted one.
+ */
+export function configReader(
+  configPath: string | null,
+  env?: Record<string, string | undefined>,
+): (raw: unknown) => LoadResult {
+  return (raw) => {
+    if (raw !== undefined) return validateConfig(raw, env);
+    if (configPath) return loadConfigFile(configPath, env);
+    return {
+      ok: false,
+      problems: [
+        {
+          path: '',
+          code: 'no_config_file',
+          message: 'this gateway was not started from a config file',
+          hint: 'POST the whole config as a JSON body to /api/v1/reload',
+        },
+      ],
+    };
+  };
+}
 
 export interface ReloadDeps {
   bus: EventBus;
