@@ -27,12 +27,9 @@ import { adminSurface } from './admin-surface.js';
 import { createBackend } from './local-backend.js';
 import { startObservers } from './observers.js';
 import { configReader, ReloadQueue, type ReloadSource } from './reload.js';
-import { SloHost } from './slo-host.js';
+import { ALERT_FLUSH_MS, SloHost } from './slo-host.js';
 import { newState } from './state.js';
 import { Teardown } from './teardown.js';
-
-/** How long shutdown lets queued SLO alerts flush. */
-const ALERT_FLUSH_MS = 5000;
 
 export interface StartOptions {
   config: Config;

@@ -22,6 +22,9 @@ import {
 } from '../telemetry/alerts/index.js';
 import type { Logger } from '../telemetry/logging.js';
 
+/** How long shutdown lets queued alerts flush: it never waits long on a pager (docs/alerts.md). */
+export const ALERT_FLUSH_MS = 5000;
+
 export type { SloEngineState } from '../slo/engine.js';
 export type { RoutePolicy } from '../slo/policy.js';
 
@@ -162,7 +165,7 @@ export class SloHost {
    * Shutdown: the SLO state is saved, queued alerts get up to `flushMs` to go out (each delivery
    * still recorded in the state file), then the file is closed.
    */
-  async close(flushMs = 5000): Promise<void> {
+  async close(flushMs = ALERT_FLUSH_MS): Promise<void> {
     this.#runtime?.close();
     await this.#notifier?.close(flushMs);
     this.#notifier = null;

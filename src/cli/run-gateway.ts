@@ -3,6 +3,7 @@
  * N = 1 runs the gateway in this process; N > 1 runs the node:cluster supervisor.
  */
 import { startApp } from '../app/app.js';
+import { startPrimary } from '../app/primary.js';
 import type { Config } from '../config/types.js';
 import { applyHeapGrowth } from '../supervisor/heap-growth.js';
 import { Supervisor } from '../supervisor/supervisor.js';
@@ -39,21 +40,20 @@ export async function runGateway(o: {
       );
       return;
     }
-    const sup = new Supervisor({
+    const primary = await startPrimary({
       configPath: o.configPath,
       config: o.config,
       version: o.version,
-      workers: o.workers,
       logger,
+      pool: new Supervisor({ workers: o.workers, logger }),
     });
-    const admin = await sup.start();
-    installSignals(sup, logger);
+    installSignals(primary, logger);
     logger.info(
       {
         event: 'started',
         version: o.version,
         workers: o.workers,
-        admin,
+        admin: primary.admin,
         heap_growth_percent: o.heapGrowthPercent,
         reason: 'run',
       },

@@ -1,5 +1,5 @@
 /** Request/response over a worker's IPC channel, with an id and a timeout per call. */
-import type { OpResults, WorkerOp } from './messages.js';
+import type { OpResults, WorkerOp } from '../app/worker-ops.js';
 
 export interface IpcPeer {
   /** With a callback, a send on a closed channel (EPIPE) reports there instead of emitting 'error'. */

@@ -3,6 +3,7 @@
  * GET /api/v1/workers name "worker 2" whichever process currently fills it.
  */
 import type { Worker } from 'node:cluster';
+import type { OpResults, WorkerHandle, WorkerOp } from '../app/worker-ops.js';
 import type { Clock } from '../core/clock.js';
 import { isFromWorker } from './messages.js';
 import { RestartBackoff, type RestartBackoffOptions } from './restart-backoff.js';
@@ -13,7 +14,7 @@ export type SlotEvent =
   | { kind: 'listening'; version: string }
   | { kind: 'start_failed'; message: string };
 
-export class WorkerSlot {
+export class WorkerSlot implements WorkerHandle {
   readonly id: number;
   readonly backoff: RestartBackoff;
   worker: Worker | null = null;
@@ -30,6 +31,18 @@ export class WorkerSlot {
 
   get live(): boolean {
     return this.worker !== null && this.upSince !== null;
+  }
+
+  get pid(): number {
+    return this.worker?.process.pid ?? 0;
+  }
+
+  ask<K extends WorkerOp['kind']>(
+    op: Extract<WorkerOp, { kind: K }>,
+    timeoutMs: number,
+  ): Promise<OpResults[K]> {
+    if (!this.rpc) return Promise.reject(new Error(`worker ${this.id} is not running`));
+    return this.rpc.call(op, timeoutMs);
   }
 
   attach(worker: Worker, onEvent: (e: SlotEvent) => void): void {

@@ -4,8 +4,9 @@
  * group, and a worker that drained on its own would race the primary's orderly drain.
  */
 import { type App, startApp } from '../app/app.js';
+import { answerOp } from '../app/worker-ops.js';
 import { createLogger, flushLogs } from '../telemetry/logging.js';
-import type { FromWorker, OpResults, ToWorker, WorkerOp } from './messages.js';
+import type { FromWorker, ToWorker } from './messages.js';
 
 export function runWorker(): void {
   let app: App | null = null;
@@ -44,7 +45,7 @@ export function runWorker(): void {
     }
     if (m.type === 'request' && app) {
       const current = app;
-      answer(current, m.op).then(
+      answerOp(current, m.op).then(
         (result) => {
           // Exit only once the answer is on the wire, so the primary sees the drain result.
           send(
@@ -57,32 +58,4 @@ export function runWorker(): void {
     }
   });
   send({ type: 'hello' });
-}
-
-async function answer(app: App, op: WorkerOp): Promise<OpResults[WorkerOp['kind']]> {
-  switch (op.kind) {
-    case 'pools':
-      return app.gateway.pools();
-    case 'routes':
-      return app.gateway.routes();
-    case 'ready':
-      return app.backend.readiness();
-    case 'reload':
-      return app.apply({ ok: true, config: op.config, version: op.version }, op.source);
-    case 'drain':
-      return app.shutdown('supervisor drain');
-    case 'metrics':
-      return { pid: process.pid, metrics: app.metrics ? await app.metrics.json() : [] };
-    case 'handoff-inputs':
-      return app.handoff.inputs();
-    case 'series':
-      return app.series.raw(Date.now(), op.minutes);
-    case 'slo-delta':
-      return app.slo.takeDelta();
-    case 'slo-policy':
-      app.gateway.setRoutePolicies(new Map(op.policies));
-      return true;
-    case 'cache-purge':
-      return app.backend.cachePurge ? app.backend.cachePurge(op.req) : { purged: 0 };
-  }
 }

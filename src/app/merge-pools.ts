@@ -1,5 +1,5 @@
 /**
- * Merge the pool views of N workers into one (GET /api/v1/pools under the supervisor). Each
+ * Merge the pool views of N workers into one (GET /api/v1/pools on the cluster primary). Each
  * worker runs its own health checks, ejections and breakers, so a host's merged state is its
  * WORST state on any worker (an on-call engineer must see a breaker open anywhere), counts are
  * summed, and a pool's `available` is the minimum over workers.

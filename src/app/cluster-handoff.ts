@@ -1,21 +1,21 @@
 /**
- * GET /handoff under the supervisor: ask every live worker for its handoff inputs over IPC
+ * GET /handoff on the cluster primary: ask every live worker for its handoff inputs over IPC
  * (bounded by the RPC timeout) and merge them (admin/handoff/merge.ts). Config reloads that the
  * primary rejected never reach a worker, so the primary keeps its own ring of config.reload
  * changes and merges it in.
  */
 import { mergeHandoffInputs } from '../admin/handoff/merge.js';
 import type { FiringAlert, HandoffInputs, PolicyActionView } from '../admin/handoff/types.js';
-import type { Config } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import type { EventBus } from '../core/events.js';
 import { ChangeRing, subscribeChanges } from '../telemetry/changes.js';
-import { mergePools } from './merge.js';
-import type { WorkerSlot } from './slot.js';
+import { mergePools } from './merge-pools.js';
+import type { AppState } from './state.js';
+import type { WorkerHandle } from './worker-ops.js';
 
 export function clusterHandoffInputs(
-  slots: readonly WorkerSlot[],
-  state: { config: Config; version: string; shuttingDown: boolean },
+  workers: readonly WorkerHandle[],
+  state: AppState,
   bus: EventBus,
   timeoutMs: number,
   clock: Clock,
@@ -23,12 +23,10 @@ export function clusterHandoffInputs(
   slo?: { alerts(): FiringAlert[]; policyActions(): PolicyActionView[] },
 ): () => Promise<HandoffInputs> {
   const own = new ChangeRing(100);
-  subscribeChanges(bus, own, clock); // lives as long as the supervisor
+  subscribeChanges(bus, own, clock); // lives as long as the primary
   return async () => {
-    const live = slots.filter((s) => s.live && s.rpc);
-    const answers = await Promise.allSettled(
-      live.map((s) => s.rpc!.call({ kind: 'handoff-inputs' }, timeoutMs)),
-    );
+    const live = workers.filter((w) => w.live);
+    const answers = await Promise.allSettled(live.map((w) => w.ask({ kind: 'handoff-inputs' }, timeoutMs)));
     const perWorker = answers.flatMap((r, i) =>
       r.status === 'fulfilled' ? [{ id: live[i]!.id, inputs: r.value }] : [],
     );
