@@ -1,7 +1,7 @@
 /**
  * GET /api/v1/series?minutes=N (access `read`): RED per route and per pool over the last N
- * minutes (1..15, default 5) at a 2 s step, for the dashboard's charts (docs/dashboard.md).
- * Under the supervisor the raw series come from every worker and are summed (cluster-series.ts).
+ * minutes (1..15, default 5) at a 2 s step, for the dashboard's charts (docs/dashboard.md). Under
+ * the supervisor the raw series come from every worker and are summed (src/app/cluster-series.ts).
  */
 import { SERIES_MAX_MINUTES, type SeriesRaw, seriesResponse } from '../telemetry/series.js';
 import { HttpError } from './http.js';

@@ -23,7 +23,7 @@ export interface AdminServerOptions {
 export interface AdminServer {
   listen(): Promise<{ host: string; port: number }>;
   close(): Promise<void>;
-  /** Adds routes after construction (e.g. telemetry wiring in app.ts). */
+  /** Adds routes after construction (the composition root passes its routes to the constructor). */
   addRoutes(routes: AdminRoute[]): void;
 }
 

@@ -1,6 +1,7 @@
 /**
- * Exit codes (PRODUCT.md, fixed points): 0 success, 1 a user error (bad arguments, bad config,
- * a failed check), 2 an internal failure. Errors go to stderr, results to stdout.
+ * Exit codes (docs/operations.md, "The `keel` command"): 0 success, 1 a user error (bad
+ * arguments, bad config, a failed check), 2 an internal failure. Errors go to stderr, results to
+ * stdout.
  */
 export const EXIT_OK = 0;
 export const EXIT_USER = 1;

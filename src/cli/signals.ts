@@ -1,7 +1,8 @@
 /**
- * Process signals for a running gateway (issue 2): SIGHUP reloads (validate first); SIGTERM and
- * SIGINT drain gracefully — readiness turns false, listeners stop accepting, in-flight requests
- * finish up to shutdown.drain_timeout — then exit 0. A second SIGINT/SIGTERM exits at once (1).
+ * Process signals for a running gateway (docs/operations.md, "Hot reload" and "Graceful
+ * shutdown"): SIGHUP reloads (validate first); SIGTERM and SIGINT drain gracefully — readiness
+ * turns false, listeners stop accepting, in-flight requests finish up to shutdown.drain_timeout —
+ * then exit 0. A second SIGINT/SIGTERM exits at once (1).
  */
 import type { ReloadResponse } from '../admin/api-types.js';
 import { flushLogs, type Logger } from '../telemetry/logging.js';

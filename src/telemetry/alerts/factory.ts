@@ -1,6 +1,6 @@
 /**
- * Building the notifier from config, for the composition roots (src/app.ts for a single process,
- * src/supervisor/supervisor.ts for the primary, which evaluates SLOs in supervisor mode).
+ * Building the notifier from config, for the SLO host (src/app/slo-host.ts), which owns it where
+ * SLOs are evaluated: in one process, or on the cluster primary in supervisor mode.
  */
 import type { Config } from '../../config/types.js';
 import type { EventBus } from '../../core/events.js';

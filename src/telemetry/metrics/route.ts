@@ -1,6 +1,7 @@
 /**
  * GET /metrics for the admin server. The shape matches admin's AdminRoute structurally, since
- * telemetry may not import admin (docs/architecture.md, "Rooms"); app.ts and the supervisor add it.
+ * telemetry may not import admin (docs/architecture.md, "Rooms"); the composition root's admin
+ * surface adds it (src/app/admin-surface.ts).
  */
 import type { ServerResponse } from 'node:http';
 import { METRICS_CONTENT_TYPE } from './registry.js';

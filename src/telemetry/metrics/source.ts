@@ -1,7 +1,8 @@
 /**
  * What the metrics read from the gateway at scrape time. Telemetry may not import proxy types
  * (docs/architecture.md, "Rooms"), so these are the minimal structural shapes of the admin pool
- * views (src/proxy/upstream/types.ts PoolView): app.ts passes the gateway's views in.
+ * views (src/proxy/upstream/types.ts PoolView): the composition root passes the gateway's views
+ * in (src/app/observers.ts).
  */
 
 export type BreakerStateLike = 'closed' | 'open' | 'half_open';
