@@ -25,8 +25,9 @@ function file(name: string, text: string): string {
   return p;
 }
 
+// Port 0: a `keel run` that wrongly started with it must not fail on a taken port and pass as "refused".
 const GOOD = `
-listeners: [{ port: 18080 }]
+listeners: [{ port: 0 }]
 pools:
   web:
     hosts: ["http://127.0.0.1:9001", "http://127.0.0.1:9002"]

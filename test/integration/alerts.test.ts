@@ -17,6 +17,10 @@ after(async () => {
 
 async function keelWith(hook: Double | null, ups: Upstream[]) {
   const raw = {
+    // Port 0 here too, not the defaults: the reload below re-applies these, and a listener left
+    // out would fall back to port 8080 (admin: 9901), which anything may hold.
+    listeners: [{ name: 'main', host: '127.0.0.1', port: 0 }],
+    admin: { host: '127.0.0.1', port: 0 },
     pools: pool('web', ups),
     routes: [{ name: 'api', pool: 'web' }],
     alerts: {

@@ -32,6 +32,9 @@ let gateway: string;
 const alerts: SloAlertEvent[] = [];
 
 const raw = (u: Upstream[]) => ({
+  // Both on port 0: the reload test posts this config again, and an address left out would fall
+  // back to the default port 8080 (admin: 9901), which anything may hold.
+  listeners: [{ name: 'main', host: '127.0.0.1', port: 0 }],
   admin: { host: '127.0.0.1', port: 0 },
   pools: pool('app', u, { health: { outlier: { enabled: false } }, breaker: { enabled: false } }),
   routes: [
