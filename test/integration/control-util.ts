@@ -99,6 +99,11 @@ export interface Spawned {
   child: ChildProcess;
   output(): string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /**
+   * The first output line matching `re`, as soon as keel writes it (an event, not a poll); rejects
+   * if keel exits first or nothing matches within `deadlineMs`.
+   */
+  line(re: RegExp, deadlineMs?: number): Promise<string>;
 }
 
 /** Spawns the built CLI (run from the repo root after `npm run build`). */
@@ -108,16 +113,43 @@ export function spawnKeel(args: string[]): Spawned {
     env: { ...process.env, KEEL_LOG_LEVEL: 'info' },
   });
   let out = '';
-  child.stdout?.on('data', (c: Buffer) => {
+  let closed = false; // the process exited and its output was read to the end
+  const waiting = new Set<() => void>();
+  const onData = (c: Buffer) => {
     out += c.toString('utf8');
-  });
-  child.stderr?.on('data', (c: Buffer) => {
-    out += c.toString('utf8');
+    for (const check of waiting) check();
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  child.once('close', () => {
+    closed = true;
+    for (const check of waiting) check();
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
-  return { child, output: () => out, exited };
+  const line = (re: RegExp, deadlineMs = 15_000) =>
+    new Promise<string>((resolve, reject) => {
+      const settle = (finish: () => void) => {
+        waiting.delete(check);
+        clearTimeout(timer);
+        finish();
+      };
+      const check = () => {
+        const complete = out.split('\n').slice(0, -1); // the last piece is a line still being written
+        const found = complete.find((l) => re.test(l));
+        if (found !== undefined) settle(() => resolve(found));
+        else if (closed) settle(() => reject(new Error(`keel exited before writing ${re}:\n${out}`)));
+      };
+      const timer = setTimeout(
+        () =>
+          settle(() => reject(new Error(`keel wrote no line matching ${re} in ${deadlineMs}ms:\n${out}`))),
+        deadlineMs,
+      );
+      waiting.add(check);
+      check();
+    });
+  return { child, output: () => out, exited, line };
 }
 
 export async function getJson<T>(url: string): Promise<T | undefined> {

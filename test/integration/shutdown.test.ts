@@ -1,18 +1,102 @@
 /**
- * Issue 2, "How it is checked": SIGTERM under load drops no request. Every request either
- * completes with 200 or is refused at connect (the listener is closed); none is reset or
+ * SIGTERM under load drops no request (docs/operations.md, "Graceful shutdown"). Every request
+ * either completes with 200 or is refused at connect (the listener is closed); none is reset or
  * answered 5xx mid-request, and the process exits 0.
+ *
+ * The moment of the signal is chosen by events, not by time: the upstream holds one request of
+ * every client loop, so at SIGTERM each keep-alive connection carries a request in flight, and
+ * releases them only once keel logs that its drain began. Sent while requests flow freely, the
+ * signal could find a request still on its way over a connection keel saw as idle; closing idle
+ * connections (drain step 1) then resets it, and nothing a server does can tell such a request
+ * from none (RFC 9112 §9.3.1: a client may retry it on a new connection). That race, not the drain,
+ * is what failed here on a loaded machine.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { DemoUpstream } from '../../src/demo/upstream.js';
-import { freePort, getJson, keepAliveAgent, loadLoop, spawnKeel, waitFor } from './control-util.js';
+import { loadLoop, spawnKeel } from './control-util.js';
+
+const LOOPS = 8;
+
+/** An upstream that answers /work at once until hold(), then keeps each /work until release(). */
+class GatedUpstream {
+  readonly #server = createServer((req, res) => {
+    req.resume();
+    if (!req.url?.startsWith('/work')) return void res.end('ok'); // health checks pass through
+    if (this.#holding) {
+      this.#held.push(res);
+      this.#notify();
+    } else {
+      this.#answered++;
+      res.end('work');
+      this.#notify();
+    }
+  });
+  #holding = false;
+  #answered = 0;
+  readonly #held: ServerResponse[] = [];
+  readonly #waiters = new Set<() => void>();
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+  }
+
+  /** Resolves once `n` requests to /work were answered. */
+  answered(n: number): Promise<void> {
+    return this.#until(() => this.#answered >= n);
+  }
+
+  /** From now on /work is held; resolves once `n` requests are held. */
+  hold(n: number): Promise<void> {
+    this.#holding = true;
+    return this.#until(() => this.#held.length >= n);
+  }
+
+  release(): number {
+    this.#holding = false;
+    for (const res of this.#held) res.end('work');
+    return this.#held.length;
+  }
+
+  close(): Promise<void> {
+    this.release();
+    this.#server.closeAllConnections();
+    return new Promise((resolve) => this.#server.close(() => resolve()));
+  }
+
+  #until(ready: () => boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!ready()) return;
+        this.#waiters.delete(check);
+        resolve();
+      };
+      this.#waiters.add(check);
+      check();
+    });
+  }
+
+  #notify(): void {
+    for (const check of this.#waiters) check();
+  }
+}
+
+/** Rejects after `ms` with what was awaited: a deadline, so a broken run fails instead of hanging. */
+function within<T>(what: string, ms: number, p: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms}ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'keel-shutdown-'));
-const upstream = new DemoUpstream({ name: 'slowish', port: 0 });
+const upstream = new GatedUpstream();
 after(async () => {
   await upstream.close();
   rmSync(dir, { recursive: true, force: true });
@@ -20,30 +104,35 @@ after(async () => {
 
 describe('graceful shutdown', () => {
   it('SIGTERM under load: every request completes or is refused at connect; exit 0', async () => {
-    await upstream.start();
-    // In flight at the moment of SIGTERM: each request takes ~150ms upstream.
-    await upstream.setFault({ mode: 'ok', latency_ms: 150, error_rate: 0 });
-    const [port, adminPort] = [await freePort(), await freePort()];
+    const origin = await upstream.start();
     const path = join(dir, 'keel.yaml');
     writeFileSync(
       path,
-      `listeners: [{ port: ${port} }]\nadmin: { port: ${adminPort} }\nshutdown: { drain_timeout: 5s }\n` +
-        `pools:\n  app: { hosts: ["${upstream.url}"] }\nroutes:\n  - pool: app\n`,
+      'listeners: [{ port: 0 }]\nadmin: { port: 0 }\nshutdown: { drain_timeout: 5s }\n' +
+        `pools:\n  app: { hosts: ["${origin}"] }\nroutes:\n  - pool: app\n`,
     );
     const keel = spawnKeel(['run', '-c', path, '--workers', '1']);
     try {
-      await waitFor('readiness', () => getJson(`http://127.0.0.1:${adminPort}/readyz`), 15_000);
-      const agent = keepAliveAgent();
-      const loop = loadLoop(`http://127.0.0.1:${port}/work`, {
-        concurrency: 8,
+      // Logged once the listeners and the admin server listen, and the signal handlers are in place.
+      const started = JSON.parse(await keel.line(/"event":"started"/)) as {
+        listeners: Array<{ port: number }>;
+      };
+      // One socket per loop: no spare keep-alive connection sits idle at the signal.
+      const agent = new Agent({ keepAlive: true, maxSockets: LOOPS });
+      const loop = loadLoop(`http://127.0.0.1:${started.listeners[0]!.port}/work`, {
+        concurrency: LOOPS,
         agent,
         until: (o) => o.status !== 200,
       });
-      await waitFor('load', () => (loop.outcomes.length >= 40 ? true : undefined));
+      await within('load', 10_000, upstream.answered(40));
+      await within('a request of every loop in flight', 10_000, upstream.hold(LOOPS));
       const before = loop.outcomes.length;
       keel.child.kill('SIGTERM');
-      const exit = await keel.exited;
-      await loop.done;
+      // Logged as the listeners stop accepting: the responses from here on close their connection.
+      await keel.line(/"event":"drain","phase":"start"/);
+      assert.equal(upstream.release(), LOOPS);
+      const exit = await within('keel to exit', 15_000, keel.exited);
+      await within('every loop to end', 15_000, loop.done);
       agent.destroy();
       const bad = loop.outcomes.filter((o) => o.status !== 200 && o.error !== 'ECONNREFUSED');
       assert.deepEqual(bad, [], `bad outcomes; log:\n${keel.output()}`);
