@@ -32,7 +32,7 @@ const ALLOWED: Record<string, string[]> = {
   demo: BASE,
   admin: [...BASE, 'proxy', 'telemetry', 'slo', 'demo'],
   app: [...BASE, 'proxy', 'telemetry', 'slo', 'admin', 'demo'],
-  supervisor: [...BASE, 'telemetry', 'admin', 'app', 'proxy', 'demo'],
+  supervisor: [...BASE, 'telemetry', 'app'],
   cli: [...BASE, 'proxy', 'telemetry', 'slo', 'admin', 'demo', 'app', 'supervisor'],
   // The package entry re-exports the pure primitives only.
   index: [...BASE, 'proxy'],

@@ -23,8 +23,6 @@ export interface AdminServerOptions {
 export interface AdminServer {
   listen(): Promise<{ host: string; port: number }>;
   close(): Promise<void>;
-  /** Adds routes after construction (the composition root passes its routes to the constructor). */
-  addRoutes(routes: AdminRoute[]): void;
 }
 
 export function createAdminServer(opts: AdminServerOptions): AdminServer {
@@ -62,9 +60,6 @@ export function createAdminServer(opts: AdminServerOptions): AdminServer {
         server.close(() => resolve());
         server.closeAllConnections();
       }),
-    addRoutes: (more) => {
-      routes.push(...more);
-    },
   };
 }
 
