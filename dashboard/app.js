@@ -11,6 +11,16 @@ const TOKEN_KEY = 'keel-admin-token';
 
 class Unauthorized extends Error {}
 
+// A link printed by `keel demo` carries the admin token in its fragment (never sent to a server,
+// docs/security.md): keep it for this tab and take it out of the address bar and history.
+{
+  const m = /^#token=([A-Za-z0-9_-]+)$/.exec(location.hash);
+  if (m) {
+    sessionStorage.setItem(TOKEN_KEY, m[1]);
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+}
+
 /** @param {string} path @param {RequestInit} [init] */
 async function api(path, init = {}) {
   const token = sessionStorage.getItem(TOKEN_KEY);

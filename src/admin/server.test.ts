@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { ReadyBody } from './api-types.js';
 import { isLoopback } from './auth.js';
+import { hostName } from './guard.js';
 import type { AdminBackend } from './routes.js';
 import { createAdminServer } from './server.js';
 
@@ -52,19 +54,30 @@ function backend(over: Partial<AdminBackend> = {}): AdminBackend & { reloads: un
   };
 }
 
-async function start(opts: { token?: string | null; backend?: AdminBackend; host?: string }) {
+async function start(opts: {
+  token?: string | null;
+  backend?: AdminBackend;
+  host?: string;
+  allowedHosts?: string[];
+  tokenSource?: string;
+}) {
   const s = createAdminServer({
     host: opts.host ?? '127.0.0.1',
     port: 0,
     token: opts.token ?? null,
+    allowedHosts: opts.allowedHosts ?? [],
+    ...(opts.tokenSource ? { tokenSource: opts.tokenSource } : {}),
     backend: opts.backend ?? backend(),
   });
   const a = await s.listen();
   return { s, base: `http://127.0.0.1:${a.port}` };
 }
 
+/** fetch, with the JSON content type every admin mutation must declare unless the test sets its own. */
 async function call(url: string, init: RequestInit = {}) {
-  const res = await fetch(url, init);
+  const headers = new Headers(init.headers);
+  if (init.method === 'POST' && !headers.has('content-type')) headers.set('content-type', 'application/json');
+  const res = await fetch(url, { ...init, headers });
   const text = await res.text();
   const json = text ? (JSON.parse(text) as Record<string, unknown>) : null;
   const error = (json?.error ?? { code: '', message: '' }) as { code: string; message: string };
@@ -218,5 +231,154 @@ describe('admin server: auth', () => {
     for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', '::ffff:127.0.0.1'])
       assert.equal(isLoopback(h), true, h);
     for (const h of ['0.0.0.0', '10.0.0.1', '::', 'example.com']) assert.equal(isLoopback(h), false, h);
+  });
+});
+
+/** A request with exactly the given headers (Host included), as a browser or an attacker sends it. */
+function raw(
+  base: string,
+  path: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; code: string }> {
+  const u = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path,
+        method: opts.method ?? 'GET',
+        setHost: false,
+        headers: { host: u.host, ...opts.headers },
+        agent: false,
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          text += c;
+        });
+        res.on('end', () => {
+          const code = text ? ((JSON.parse(text) as { error?: { code?: string } }).error?.code ?? '') : '';
+          resolve({ status: res.statusCode ?? 0, code });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+describe('admin server: what a foreign web page can send is refused (docs/security.md)', () => {
+  const b = backend();
+  let base = '';
+  let close: () => Promise<void>;
+  before(async () => {
+    const r = await start({ backend: b, allowedHosts: ['keel-admin.internal'] });
+    base = r.base;
+    close = () => r.s.close();
+  });
+  after(() => close());
+  const port = () => new URL(base).port;
+  const json = { 'content-type': 'application/json' };
+
+  it('answers only to its own host names: IP literals, localhost and admin.allowed_hosts', async () => {
+    for (const host of [`127.0.0.1:${port()}`, `localhost:${port()}`, `[::1]:${port()}`, 'LOCALHOST'])
+      assert.equal((await raw(base, '/api/v1/pools', { headers: { host } })).status, 200, host);
+    const named = await raw(base, '/api/v1/pools', { headers: { host: `KEEL-ADMIN.internal:${port()}` } });
+    assert.equal(named.status, 200);
+  });
+
+  it('a DNS-rebinding page (its own name in Host) is refused on reads and writes; probes still answer', async () => {
+    const host = `rebind.example:${port()}`;
+    const read = await raw(base, '/api/v1/config', { headers: { host } });
+    assert.deepEqual(read, { status: 403, code: 'KEEL_ERR_ADMIN_HOST' });
+    const before = b.reloads.length;
+    const write = await raw(base, '/api/v1/reload', {
+      method: 'POST',
+      headers: { host, ...json },
+      body: '{}',
+    });
+    assert.deepEqual(write, { status: 403, code: 'KEEL_ERR_ADMIN_HOST' });
+    assert.equal(b.reloads.length, before);
+    for (const bad of ['x.test/static', `127.0.0.1:${port()}/x`, '[::1', ''])
+      assert.equal((await raw(base, '/api/v1/pools', { headers: { host: bad } })).status, 403, bad);
+    assert.equal((await raw(base, '/healthz', { headers: { host } })).status, 200);
+  });
+
+  it('a mutation must declare application/json: a cross-site form (text/plain) never reaches the backend', async () => {
+    const before = b.reloads.length;
+    for (const type of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+    ]) {
+      const r = await raw(base, '/api/v1/reload', {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: '{}',
+      });
+      assert.deepEqual(r, { status: 415, code: 'KEEL_ERR_ADMIN_CONTENT_TYPE' }, type);
+    }
+    const none = await raw(base, '/api/v1/demo/upstreams/app-1/fault', {
+      method: 'POST',
+      body: '{"mode":"down"}',
+    });
+    assert.equal(none.status, 415);
+    assert.equal(b.reloads.length, before);
+    const ok = await raw(base, '/api/v1/reload', {
+      method: 'POST',
+      headers: { 'content-type': 'Application/JSON; charset=utf-8' },
+      body: '{}',
+    });
+    assert.equal(ok.status, 200);
+  });
+
+  it('a mutation from another origin or site is refused; from the admin page itself it is served', async () => {
+    const before = b.reloads.length;
+    const refused: Array<Record<string, string>> = [
+      { origin: 'http://evil.example' },
+      { origin: 'null' },
+      { origin: `http://127.0.0.1:${Number(port()) + 1}` },
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+      { origin: `http://127.0.0.1:${port()}`, 'sec-fetch-site': 'cross-site' },
+    ];
+    for (const h of refused) {
+      const r = await raw(base, '/api/v1/reload', { method: 'POST', headers: { ...json, ...h }, body: '{}' });
+      assert.deepEqual(r, { status: 403, code: 'KEEL_ERR_ADMIN_CROSS_SITE' }, JSON.stringify(h));
+    }
+    assert.equal(b.reloads.length, before);
+    const same = await raw(base, '/api/v1/reload', {
+      method: 'POST',
+      headers: { ...json, origin: `http://127.0.0.1:${port()}`, 'sec-fetch-site': 'same-origin' },
+      body: '{}',
+    });
+    assert.equal(same.status, 200);
+    const typed = await raw(base, '/api/v1/reload', {
+      method: 'POST',
+      headers: { ...json, 'sec-fetch-site': 'none' },
+    });
+    assert.equal(typed.status, 200);
+  });
+
+  it('the 401 hint names the file a generated token lives in', async () => {
+    const r = await start({ token: 'gen', tokenSource: '/run/keel/admin-9901.token' });
+    try {
+      const res = await call(`${r.base}/api/v1/reload`, { method: 'POST', body: '{}' });
+      assert.equal(res.status, 401);
+      const fix = (res.json?.error as { fix?: string } | undefined)?.fix ?? '';
+      assert.match(fix, /\/run\/keel\/admin-9901\.token/);
+    } finally {
+      await r.s.close();
+    }
+  });
+
+  it('parses Host as RFC 3986 authority', () => {
+    assert.equal(hostName('Example.COM:80'), 'example.com');
+    assert.equal(hostName('[::1]:9901'), '::1');
+    assert.equal(hostName('127.0.0.1'), '127.0.0.1');
+    for (const bad of ['', ':80', '[::1', '[::1]x', 'a:b', 'a:123456'])
+      assert.equal(hostName(bad), null, bad);
   });
 });

@@ -1,11 +1,13 @@
 /**
  * The admin server: node:http, no framework (docs/operations.md, "The admin API"). It must never
  * crash on bad input: every handler error becomes a JSON answer, bodies are bounded, slow clients
- * time out.
+ * time out. Before a route runs, AdminGuard refuses what a foreign web page could send
+ * (docs/security.md), and AdminAuth asks for the token where one is needed.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AdminAuth } from './auth.js';
+import { AdminGuard } from './guard.js';
 import { HttpError, readJsonBody, sendJson } from './http.js';
 import { type AdminBackend, type AdminRoute, coreRoutes } from './routes.js';
 
@@ -13,6 +15,10 @@ export interface AdminServerOptions {
   host: string;
   port: number;
   token: string | null;
+  /** Where the token can be read, for the 401 hint (a generated token's file); '' = the config. */
+  tokenSource?: string;
+  /** Host names besides IP literals and localhost that the admin API answers to (admin.allowed_hosts). */
+  allowedHosts?: readonly string[];
   backend: AdminBackend;
   /** Routes added by other rooms (/metrics, /handoff, the dashboard); matched after the core ones. */
   routes?: AdminRoute[];
@@ -27,9 +33,13 @@ export interface AdminServer {
 
 export function createAdminServer(opts: AdminServerOptions): AdminServer {
   const auth = new AdminAuth(opts.host, opts.token); // throws on a non-loopback admin without a token
+  const guard = new AdminGuard({ allowedHosts: opts.allowedHosts ?? [] });
+  const tokenHint = opts.tokenSource
+    ? `send \`Authorization: Bearer <token>\`; the token is in ${opts.tokenSource} (the keel CLI reads it from there)`
+    : 'send `Authorization: Bearer <admin.token>`';
   const routes: AdminRoute[] = [...coreRoutes(opts.backend), ...(opts.routes ?? [])];
   const server: Server = createServer((req, res) => {
-    handle(req, res, routes, auth).catch((err: unknown) => {
+    handle(req, res, routes, auth, guard, tokenHint).catch((err: unknown) => {
       if (err instanceof HttpError) return sendJson(res, err.status, err.body(), err.headers);
       opts.onError?.(err);
       sendJson(res, 500, {
@@ -63,7 +73,14 @@ export function createAdminServer(opts: AdminServerOptions): AdminServer {
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, routes: AdminRoute[], auth: AdminAuth) {
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  routes: AdminRoute[],
+  auth: AdminAuth,
+  guard: AdminGuard,
+  tokenHint: string,
+) {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
   let allowed: string[] = [];
@@ -74,6 +91,14 @@ async function handle(req: IncomingMessage, res: ServerResponse, routes: AdminRo
       allowed.push(route.method);
       continue;
     }
+    if (route.access !== 'probe') {
+      try {
+        guard.check(req.headers, method !== 'GET');
+      } catch (err) {
+        req.resume();
+        throw err;
+      }
+    }
     if (!auth.allows(route.access, req.headers.authorization)) {
       req.resume();
       throw new HttpError(
@@ -81,7 +106,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, routes: AdminRo
         'KEEL_ERR_ADMIN_UNAUTHORIZED',
         'this admin endpoint requires the admin token',
         auth.hasToken
-          ? 'send `Authorization: Bearer <admin.token>`'
+          ? tokenHint
           : 'set admin.token in the config (e.g. from an environment variable), then send `Authorization: Bearer <admin.token>`',
         { 'www-authenticate': 'Bearer realm="keel-admin"' },
       );

@@ -21,7 +21,7 @@ import type {
 export const DEFAULT_LISTENER: ListenerConfig = { name: 'main', host: '127.0.0.1', port: 8080 };
 
 export const DEFAULT_TOP: Omit<Config, 'listeners' | 'pools' | 'routes' | 'slos'> = {
-  admin: { host: '127.0.0.1', port: 9901, token: null },
+  admin: { host: '127.0.0.1', port: 9901, token: null, token_file: null, allowed_hosts: [] },
   proxy: { trusted_proxies: [], via: 'keel', request_id_header: 'x-request-id' },
   limits: { max_header_bytes: 16_384, max_body_bytes: 10_485_760, max_url_length: 8192 },
   client: { headers_timeout: 10_000, idle_timeout: 60_000 },

@@ -42,6 +42,7 @@ export function resolveAdmin(input: ConfigInput['admin'], template: Config['admi
   const admin = merge(template, input);
   // `token: ${KEEL_ADMIN_TOKEN:-}` reads as "no token unless set": an empty token means none.
   if (admin.token === '') admin.token = null;
+  admin.allowed_hosts = admin.allowed_hosts.map((h) => h.toLowerCase().replace(/\.$/, ''));
   return admin;
 }
 

@@ -30,6 +30,13 @@ const listener = z
   })
   .meta({ title: 'Listener' });
 
+/** An RFC 3986 reg-name of DNS shape: letters, digits, '-' and '.', no port or scheme. */
+function isHostName(s: string): boolean {
+  return /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/.test(
+    s,
+  );
+}
+
 function isAddressOrCidr(s: string): boolean {
   const [addr = '', bits, ...rest] = s.split('/');
   const family = isIP(addr);
@@ -47,7 +54,28 @@ export const sections = {
       token: z
         .string()
         .nullable()
-        .meta({ description: 'Bearer token for the admin API; null or "" = none. Use ${VAR}.' })
+        .meta({
+          description:
+            'Bearer token for the admin API. Use ${VAR}. null or "" = Keel generates one at start and writes it to token_file.',
+        })
+        .optional(),
+      token_file: z
+        .string()
+        .min(1)
+        .nullable()
+        .meta({
+          description:
+            'Where a generated token is written (mode 0600). Default null = <runtime dir>/admin-<port>.token (docs/security.md).',
+        })
+        .optional(),
+      allowed_hosts: z
+        .array(
+          z.string().refine(isHostName, 'a host name without scheme or port, e.g. "keel-admin.internal"'),
+        )
+        .meta({
+          description:
+            'Host names the admin API answers to besides IP addresses and localhost (DNS-rebinding defence). Default [].',
+        })
         .optional(),
     })
     .meta({ title: 'Admin server' })

@@ -266,7 +266,16 @@ export interface AlertReceiverConfig {
 
 export interface Config {
   listeners: ListenerConfig[];
-  admin: { host: string; port: number; token: string | null };
+  admin: {
+    host: string;
+    port: number;
+    /** null: Keel generates one at start (docs/security.md, "The admin token"). */
+    token: string | null;
+    /** Where a generated token is written; null = the runtime directory's admin-<port>.token. */
+    token_file: string | null;
+    /** Lower-cased host names the admin API answers to besides IP literals and localhost. */
+    allowed_hosts: string[];
+  };
   proxy: {
     /** CIDRs or addresses whose X-Forwarded-* headers are believed. */
     trusted_proxies: string[];

@@ -129,7 +129,23 @@ export const ERROR_CODES = {
   KEEL_ERR_ADMIN_UNAUTHORIZED: {
     status: 401,
     meaning: 'The admin API requires the admin token and the request did not carry it.',
-    fix: 'Send `Authorization: Bearer <admin.token>`.',
+    fix: 'Send `Authorization: Bearer <admin.token>`, or the token from admin.token_file when Keel generated it.',
+  },
+  KEEL_ERR_ADMIN_HOST: {
+    status: 403,
+    meaning:
+      'The admin API was called under a host name it does not answer to (a DNS-rebinding page arrives under its own name).',
+    fix: 'Call the admin API by IP address or as localhost, or add the name to admin.allowed_hosts.',
+  },
+  KEEL_ERR_ADMIN_CROSS_SITE: {
+    status: 403,
+    meaning: 'A change to the gateway was requested by a web page of another origin (Origin or Sec-Fetch-Site).',
+    fix: 'Use the dashboard served by the admin server itself, the keel CLI, or curl.',
+  },
+  KEEL_ERR_ADMIN_CONTENT_TYPE: {
+    status: 415,
+    meaning: 'An admin call that changes something did not declare Content-Type: application/json.',
+    fix: "Send the body as JSON with `Content-Type: application/json` (curl: --json '{...}').",
   },
   KEEL_ERR_INTERNAL: {
     status: 500,
