@@ -13,7 +13,7 @@ function valid(raw: unknown) {
 test('an empty config gets every top-level default', () => {
   assert.deepEqual(valid({}), {
     listeners: [{ name: 'main', host: '127.0.0.1', port: 8080 }],
-    admin: { host: '127.0.0.1', port: 9901, token: null },
+    admin: { host: '127.0.0.1', port: 9901, token: null, token_file: null, allowed_hosts: [] },
     proxy: { trusted_proxies: [], via: 'keel', request_id_header: 'x-request-id' },
     limits: { max_header_bytes: 16384, max_body_bytes: 10485760, max_url_length: 8192 },
     client: { headers_timeout: 10_000, idle_timeout: 60_000 },

@@ -158,3 +158,37 @@ test('every problem of every section is collected, in file order', () => {
     ['listeners[0].port', 'pools.web.balancer.algorithm', 'routes[0].timeout', 'routes[1].pool'],
   );
 });
+
+test('a secret is described, never quoted: a mistyped token or key must not reach the 422 answer or the log', () => {
+  const secretish = 987654321;
+  const r = validateConfig(
+    {
+      ...minimal(),
+      admin: { token: secretish },
+      alerts: {
+        receivers: [
+          { name: 'pd', type: 'pagerduty', key: 123456789012 },
+          {
+            name: 'hook',
+            type: 'webhook',
+            url: 'http://127.0.0.1:1/x',
+            headers: { authorization: 42424242 },
+          },
+        ],
+      },
+    },
+    {},
+  );
+  assert.equal(r.ok, false);
+  const text = JSON.stringify(r.ok ? [] : r.problems);
+  for (const s of ['987654321', '123456789012', '42424242'])
+    assert.ok(!text.includes(s), `${s} leaked: ${text}`);
+  const lines = problemLines({ ...minimal(), admin: { token: secretish } });
+  assert.deepEqual(lines, [
+    'admin.token: expected a string, received a number (not shown: it may be a secret)',
+  ]);
+  // Values elsewhere are still quoted: they help, and they are not secrets.
+  assert.deepEqual(problemLines({ listeners: [{ port: '8080' }] }), [
+    'listeners[0].port: expected a number, received string "8080"',
+  ]);
+});

@@ -1,10 +1,11 @@
 /**
- * Zod issues → ConfigProblems: each names its path, quotes the value received and says what would
- * be valid (docs/architecture.md, "Config at the boundary"). Messages are ours, not zod's, so they
- * read the same everywhere.
+ * Zod issues → ConfigProblems: each names its path, quotes the value received and says what
+ * would be valid (docs/architecture.md, "Config at the boundary"). Messages are ours, not zod's,
+ * so they read the same everywhere. A value at a secret's path (a token, a key, a password, a
+ * header value) is described, never quoted: problems reach the admin API's 422 answer and the log.
  */
 import type { z } from 'zod';
-import { describeValue, kindOf, type PathSegment, renderPath } from './path.js';
+import { kindOf, type PathSegment, describeValue as quote, renderPath } from './path.js';
 import type { KeelIssueParams } from './schema-common.js';
 import { keysAt } from './schema-walk.js';
 import { didYouMean, listOf } from './suggest.js';
@@ -22,6 +23,9 @@ function convert(issue: Issue, prefix: PathSegment[], schema: z.core.$ZodType, o
   const rel = issue.path.map((p) => (typeof p === 'number' ? p : String(p)));
   const full = [...prefix, ...rel];
   const at = renderPath(full);
+  const secret = isSecretPath(full);
+  const describeValue = (v: unknown): string => (secret ? describeSecret(v) : quote(v));
+  const received = (v: unknown): string => (secret ? describeSecret(v) : receivedValue(v));
   const input = issue.input;
   const push = (code: string, message: string, hint: string): void => {
     out.push({ path: at, code, message, hint });
@@ -60,7 +64,7 @@ function convert(issue: Issue, prefix: PathSegment[], schema: z.core.$ZodType, o
     }
     case 'invalid_value': {
       const valid = issue.values.map(String);
-      const hint = `${didYouMean(String(input), valid)}use one of: ${listOf(valid)}`;
+      const hint = `${secret ? '' : didYouMean(String(input), valid)}use one of: ${listOf(valid)}`;
       return push(
         'invalid_value',
         `${describeValue(input)} is not valid; expected one of: ${listOf(valid)}`,
@@ -132,7 +136,8 @@ function union(
     b.map((i) => (i.code === 'invalid_type' ? expectedName(i.expected) : '')),
   );
   const exp = [...new Set(expected.filter((e) => e !== ''))].join(' or ');
-  push('invalid_type', `expected ${exp}, received ${received(input)}`, `write ${exp} here`);
+  const got = isSecretPath(full) ? describeSecret(input) : receivedValue(input);
+  push('invalid_type', `expected ${exp}, received ${got}`, `write ${exp} here`);
 }
 
 function expectedName(e: string): string {
@@ -141,9 +146,30 @@ function expectedName(e: string): string {
   return `a ${e}`;
 }
 
-function received(v: unknown): string {
-  if (v === null || Array.isArray(v) || typeof v === 'object') return describeValue(v);
-  return `${kindOf(v)} ${describeValue(v)}`;
+function receivedValue(v: unknown): string {
+  if (v === null || Array.isArray(v) || typeof v === 'object') return quote(v);
+  return `${kindOf(v)} ${quote(v)}`;
+}
+
+const SECRET_KEY =
+  /^(token|key|secret|password|passwd|credentials?|api_key|routing_key)$|_(token|secret|password)$/i;
+
+/** A path whose value may be a secret: a token or key field, or any value under a `headers` map. */
+export function isSecretPath(path: readonly PathSegment[]): boolean {
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    if (typeof seg !== 'string') continue;
+    if (SECRET_KEY.test(seg)) return true;
+    if (seg === 'headers' && i < path.length - 1) return true;
+  }
+  return false;
+}
+
+/** What a secret's value is, without any of it: "a number", "a string of 12 characters". */
+function describeSecret(v: unknown): string {
+  if (typeof v === 'string') return `a string of ${v.length} characters (not shown: it may be a secret)`;
+  if (v === null || v === undefined) return quote(v);
+  return `${/^[aeiou]/.test(kindOf(v)) ? 'an' : 'a'} ${kindOf(v)} (not shown: it may be a secret)`;
 }
 
 function lastKey(path: PathSegment[]): string {
