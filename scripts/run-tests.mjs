@@ -4,7 +4,7 @@
 //   services — tests that need Redis, Prometheus, Alertmanager or Chromium (test/services/**)
 // Node 20's --test takes no globs, so the file list is built here.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -18,7 +18,13 @@ const walk = (dir) =>
     const p = join(dir, name);
     return statSync(p).isDirectory() ? walk(p) : p.endsWith('.test.js') ? [p] : [];
   });
-const all = [...walk('dist/src'), ...walk('dist/test')];
+// tsc -b does not delete what a removed or moved source compiled to: a test left in dist/ by an
+// older build would run against modules that no longer exist. Only tests with a source run.
+const hasSource = (f) => existsSync(f.replace(/^dist[\\/]/, '').replace(/\.js$/, '.ts'));
+const compiled = [...walk('dist/src'), ...walk('dist/test')];
+const all = compiled.filter(hasSource);
+for (const f of compiled.filter((f) => !hasSource(f)))
+  console.error(`skipping ${f}: its source is gone (a stale build output; rm -rf dist to clear it)`);
 const isService = (f) => f.includes(`${join('dist', 'test', 'services')}/`);
 const files = all.filter((f) => (tier === 'services' ? isService(f) : !isService(f))).sort();
 if (files.length === 0 && tier === 'unit') {

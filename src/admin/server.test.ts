@@ -59,7 +59,7 @@ async function start(opts: {
   backend?: AdminBackend;
   host?: string;
   allowedHosts?: string[];
-  tokenSource?: string;
+  tokenSource?: () => string;
 }) {
   const s = createAdminServer({
     host: opts.host ?? '127.0.0.1',
@@ -363,7 +363,7 @@ describe('admin server: what a foreign web page can send is refused (docs/securi
   });
 
   it('the 401 hint names the file a generated token lives in', async () => {
-    const r = await start({ token: 'gen', tokenSource: '/run/keel/admin-9901.token' });
+    const r = await start({ token: 'gen', tokenSource: () => '/run/keel/admin-9901.token' });
     try {
       const res = await call(`${r.base}/api/v1/reload`, { method: 'POST', body: '{}' });
       assert.equal(res.status, 401);

@@ -15,8 +15,8 @@ export interface AdminServerOptions {
   host: string;
   port: number;
   token: string | null;
-  /** Where the token can be read, for the 401 hint (a generated token's file); '' = the config. */
-  tokenSource?: string;
+  /** Where a generated token can be read, for the 401 hint; absent when the config set the token. */
+  tokenSource?: () => string;
   /** Host names besides IP literals and localhost that the admin API answers to (admin.allowed_hosts). */
   allowedHosts?: readonly string[];
   backend: AdminBackend;
@@ -34,9 +34,11 @@ export interface AdminServer {
 export function createAdminServer(opts: AdminServerOptions): AdminServer {
   const auth = new AdminAuth(opts.host, opts.token); // throws on a non-loopback admin without a token
   const guard = new AdminGuard({ allowedHosts: opts.allowedHosts ?? [] });
-  const tokenHint = opts.tokenSource
-    ? `send \`Authorization: Bearer <token>\`; the token is in ${opts.tokenSource} (the keel CLI reads it from there)`
-    : 'send `Authorization: Bearer <admin.token>`';
+  const source = opts.tokenSource;
+  const tokenHint = (): string =>
+    source
+      ? `send \`Authorization: Bearer <token>\`; the token is in ${source()} (the keel CLI reads it from there)`
+      : 'send `Authorization: Bearer <admin.token>`';
   const routes: AdminRoute[] = [...coreRoutes(opts.backend), ...(opts.routes ?? [])];
   const server: Server = createServer((req, res) => {
     handle(req, res, routes, auth, guard, tokenHint).catch((err: unknown) => {
@@ -79,7 +81,7 @@ async function handle(
   routes: AdminRoute[],
   auth: AdminAuth,
   guard: AdminGuard,
-  tokenHint: string,
+  tokenHint: () => string,
 ) {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
@@ -106,7 +108,7 @@ async function handle(
         'KEEL_ERR_ADMIN_UNAUTHORIZED',
         'this admin endpoint requires the admin token',
         auth.hasToken
-          ? tokenHint
+          ? tokenHint()
           : 'set admin.token in the config (e.g. from an environment variable), then send `Authorization: Bearer <admin.token>`',
         { 'www-authenticate': 'Bearer realm="keel-admin"' },
       );

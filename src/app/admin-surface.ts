@@ -12,6 +12,12 @@ import type { AdminBackend, AdminRoute } from '../admin/routes.js';
 import { seriesRoute } from '../admin/series-route.js';
 import { createAdminServer } from '../admin/server.js';
 import { sloRoute } from '../admin/slo-route.js';
+import {
+  adminTokenPath,
+  generateAdminToken,
+  removeAdminToken,
+  writeAdminToken,
+} from '../admin/token-file.js';
 import type { Logger } from '../telemetry/logging.js';
 import { metricsRoute } from '../telemetry/metrics/index.js';
 import type { SeriesRaw } from '../telemetry/series.js';
@@ -41,8 +47,18 @@ export interface AdminSurfaceDeps {
   teardown: Teardown;
 }
 
+/** Where the admin server listens, and the token that changes the gateway. */
+export interface AdminAddress {
+  host: string;
+  port: number;
+  /** admin.token, or the one generated at start (docs/security.md, "The admin token"). */
+  token: string;
+  /** The file a generated token was written to; null when the config set the token. */
+  tokenFile: string | null;
+}
+
 export interface AdminSurface {
-  listen(): Promise<{ host: string; port: number }>;
+  listen(): Promise<AdminAddress>;
 }
 
 /** Builds the server (listening only on listen()) and registers its close. */
@@ -59,15 +75,40 @@ export function adminSurface(d: AdminSurfaceDeps): AdminSurface {
     ...dashboardRoutes(),
   ];
   const a = state.config.admin;
+  // No token in the config: every change still needs one, generated here and handed to the
+  // operator's tools in a file only this user can read (docs/security.md, "The admin token").
+  const generated = a.token === null ? generateAdminToken() : null;
+  const token = a.token ?? generated!;
+  let tokenFile: string | null = null;
   const server = createAdminServer({
     host: a.host,
     port: a.port,
-    token: a.token,
+    token,
+    ...(generated === null ? {} : { tokenSource: () => tokenFile ?? 'the admin token file' }),
+    allowedHosts: a.allowed_hosts,
     backend: backend.api,
     routes,
     onError: (err) =>
       d.logger.error({ event: 'admin.error', err, reason: 'handler_threw' }, 'admin handler failed'),
   });
   d.teardown.onClose('admin', () => server.close());
-  return { listen: () => server.listen() };
+  return {
+    listen: async () => {
+      const addr = await server.listen();
+      if (generated !== null) {
+        const file = a.token_file ?? adminTokenPath(addr.port);
+        try {
+          writeAdminToken(file, generated);
+        } catch (err) {
+          throw new Error(
+            `cannot write the admin token file ${file} (${(err as Error).message}); ` +
+              'fix: set admin.token (e.g. from an environment variable), admin.token_file, or KEEL_RUNTIME_DIR to a writable directory',
+          );
+        }
+        tokenFile = file;
+        d.teardown.onClose('admin-token', () => removeAdminToken(file, generated));
+      }
+      return { ...addr, token, tokenFile };
+    },
+  };
 }

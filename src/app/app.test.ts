@@ -69,11 +69,14 @@ describe('startApp', () => {
 
   it('reload without a config file or body is refused (422) and keeps serving', async () => {
     const admin = `http://127.0.0.1:${app.admin!.port}`;
-    const unauth = await fetch(`${admin}/api/v1/reload`, { method: 'POST' });
+    const unauth = await fetch(`${admin}/api/v1/reload`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(unauth.status, 401);
     const res = await fetch(`${admin}/api/v1/reload`, {
       method: 'POST',
-      headers: { authorization: 'Bearer tok' },
+      headers: { authorization: 'Bearer tok', 'content-type': 'application/json' },
     });
     assert.equal(res.status, 422);
     const body = (await res.json()) as { problems: Array<{ code: string }> };

@@ -23,7 +23,7 @@ import { createGateway, type Gateway } from '../proxy/gateway.js';
 import { createLogger, type Logger } from '../telemetry/logging.js';
 import type { Metrics } from '../telemetry/metrics/index.js';
 import type { SeriesRecorder } from '../telemetry/series.js';
-import { adminSurface } from './admin-surface.js';
+import { type AdminAddress, adminSurface } from './admin-surface.js';
 import { createBackend } from './local-backend.js';
 import { startObservers } from './observers.js';
 import { configReader, ReloadQueue, type ReloadSource } from './reload.js';
@@ -54,7 +54,7 @@ export interface App {
   readonly bus: EventBus;
   readonly logger: Logger;
   readonly listeners: Array<{ name: string; host: string; port: number }>;
-  readonly admin: { host: string; port: number } | null;
+  readonly admin: AdminAddress | null;
   readonly backend: AdminBackend;
   /** Prometheus metrics (telemetry.metrics.enabled), else null; the supervisor asks workers for them. */
   readonly metrics: Metrics | null;

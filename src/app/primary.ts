@@ -17,7 +17,7 @@ import type { Config } from '../config/types.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { EventBus } from '../core/events.js';
 import { type Logger, subscribeLogs } from '../telemetry/logging.js';
-import { adminSurface } from './admin-surface.js';
+import { type AdminAddress, adminSurface } from './admin-surface.js';
 import { clusterBackend } from './cluster-backend.js';
 import { clusterSloHost } from './cluster-slo.js';
 import { configReader, ReloadQueue, type ReloadSource } from './reload.js';
@@ -47,7 +47,7 @@ export interface PrimaryOptions {
 }
 
 export interface Primary {
-  readonly admin: { host: string; port: number };
+  readonly admin: AdminAddress;
   reload(source: ReloadSource, raw?: unknown, fix?: boolean): Promise<ReloadResponse>;
   /** Drains every worker (each finishes its in-flight requests), then closes the admin server. */
   shutdown(reason: string): Promise<void>;

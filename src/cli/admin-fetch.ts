@@ -4,6 +4,7 @@
  * or a 4xx (wrong URL, missing token), is the user's to fix → UserError (exit 1); a 5xx or an
  * answer `accept` rejects is Keel's fault → reported and exit 2.
  */
+import { adminToken } from './admin-token.js';
 import { EXIT_INTERNAL, UserError } from './errors.js';
 
 export interface AdminFetchOptions {
@@ -18,7 +19,7 @@ export async function fetchAdminJson<T>(
   what: string,
   accept: (v: unknown) => v is T,
 ): Promise<T | null> {
-  const token = opts.token ?? process.env.KEEL_ADMIN_TOKEN;
+  const token = adminToken(opts.admin, opts.token);
   let res: Response;
   try {
     res = await fetch(`${opts.admin}${path}`, {

@@ -26,6 +26,9 @@ export interface Demo {
   fleet: DemoFleet | null;
   gatewayUrl: string;
   adminUrl: string;
+  /** The token every admin change needs (generated unless the config set one). */
+  adminToken: string;
+  adminTokenFile: string | null;
   close(reason?: string): Promise<void>;
 }
 
@@ -60,6 +63,8 @@ export async function startDemo(o: DemoOptions = {}): Promise<Demo> {
       fleet,
       gatewayUrl: `http://${l.host}:${l.port}`,
       adminUrl: `http://${app.admin!.host}:${app.admin!.port}`,
+      adminToken: app.admin!.token,
+      adminTokenFile: app.admin!.tokenFile,
       close: async (reason = 'demo closed') => {
         traffic?.close();
         await app.shutdown(reason);
@@ -79,7 +84,10 @@ export function banner(d: Demo, k: KeelCommand = keelCommand()): string {
     'Keel demo is running.',
     `  gateway    ${d.gatewayUrl}/  -> pool "app" (app-1, app-2, app-3)`,
     `  admin API  ${d.adminUrl}/api/v1/pools`,
-    `  dashboard  ${d.adminUrl}/  (live; buttons to break the upstreams)`,
+    `  dashboard  ${d.adminUrl}/#token=${d.adminToken}  (live; buttons to break the upstreams)`,
+    ...(d.adminTokenFile
+      ? [`  token      ${d.adminTokenFile}  (changes need it; \`${k} demo fault\` reads it)`]
+      : []),
     '',
     'Try:',
     `  curl -s ${d.gatewayUrl}/hello`,

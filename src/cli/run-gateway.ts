@@ -9,6 +9,7 @@ import { applyHeapGrowth } from '../supervisor/heap-growth.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { keepTickShape } from '../supervisor/tick-shape.js';
 import { createLogger } from '../telemetry/logging.js';
+import { adminForLog } from './admin-token.js';
 import { UserError } from './errors.js';
 import { installSignals } from './signals.js';
 
@@ -32,7 +33,7 @@ export async function runGateway(o: {
           event: 'started',
           version: o.version,
           listeners: app.listeners,
-          admin: app.admin,
+          admin: app.admin === null ? null : adminForLog(app.admin),
           heap_growth_percent: o.heapGrowthPercent,
           reason: 'run',
         },
@@ -53,7 +54,7 @@ export async function runGateway(o: {
         event: 'started',
         version: o.version,
         workers: o.workers,
-        admin: primary.admin,
+        admin: adminForLog(primary.admin),
         heap_growth_percent: o.heapGrowthPercent,
         reason: 'run',
       },
@@ -62,7 +63,11 @@ export async function runGateway(o: {
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     // Ports taken, privileged ports, an exposed admin without a token: the user can fix these.
-    if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || /admin\.host|could not start/.test(e.message))
+    if (
+      e.code === 'EADDRINUSE' ||
+      e.code === 'EACCES' ||
+      /admin\.host|could not start|admin token file/.test(e.message)
+    )
       throw new UserError(e.message);
     throw err;
   }

@@ -139,7 +139,8 @@ export const ERROR_CODES = {
   },
   KEEL_ERR_ADMIN_CROSS_SITE: {
     status: 403,
-    meaning: 'A change to the gateway was requested by a web page of another origin (Origin or Sec-Fetch-Site).',
+    meaning:
+      'A change to the gateway was requested by a web page of another origin (Origin or Sec-Fetch-Site).',
     fix: 'Use the dashboard served by the admin server itself, the keel CLI, or curl.',
   },
   KEEL_ERR_ADMIN_CONTENT_TYPE: {

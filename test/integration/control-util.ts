@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { WorkersResponse } from '../../src/admin/api-types.js';
 import { type App, startApp } from '../../src/app/app.js';
+import { adminToken } from '../../src/cli/admin-token.js';
 import { validateConfig } from '../../src/config/index.js';
 import { demoRawConfig } from '../../src/demo/config.js';
 import { createLogger } from '../../src/telemetry/logging.js';
@@ -193,4 +194,18 @@ export function workersUp(admin: string, keel?: Spawned): Promise<WorkersRespons
     },
     15_000,
   );
+}
+
+/**
+ * POST to the admin API as the keel CLI does: a JSON body, `Content-Type: application/json`, and
+ * the token — `token`, else the one the running Keel generated for that admin port
+ * (docs/security.md, "The admin token").
+ */
+export function adminPost(admin: string, path: string, body?: unknown, token?: string): Promise<Response> {
+  const t = adminToken(admin, token);
+  return fetch(`${admin}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(t ? { authorization: `Bearer ${t}` } : {}) },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
 }

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { DemoUpstreamInfo, PoolView } from '../../src/admin/api-types.js';
 import { type Demo, startDemo } from '../../src/cli/demo-start.js';
 import { createLogger } from '../../src/telemetry/logging.js';
-import { getJson, keepAliveAgent, loadLoop, waitFor } from './control-util.js';
+import { adminPost, getJson, keepAliveAgent, loadLoop, waitFor } from './control-util.js';
 
 let demo: Demo;
 before(async () => {
@@ -37,10 +37,7 @@ describe('keel demo', () => {
     const loop = loadLoop(`${demo.gatewayUrl}/work`, { concurrency: 4, agent });
     try {
       await waitFor('traffic', () => (loop.outcomes.length >= 20 ? true : undefined));
-      const res = await fetch(`${demo.adminUrl}/api/v1/demo/upstreams/app-2/fault`, {
-        method: 'POST',
-        body: JSON.stringify({ mode: 'down' }),
-      });
+      const res = await adminPost(demo.adminUrl, '/api/v1/demo/upstreams/app-2/fault', { mode: 'down' });
       assert.equal(res.status, 200);
       const host = await waitFor('app-2 out of rotation', async () => {
         const pools = await getJson<PoolView[]>(`${demo.adminUrl}/api/v1/pools`);
@@ -59,9 +56,6 @@ describe('keel demo', () => {
       const failed = outcomes.filter((o) => o.status !== 200);
       assert.deepEqual(failed, [], `${failed.length} of ${outcomes.length} GETs failed`);
     }
-    await fetch(`${demo.adminUrl}/api/v1/demo/upstreams/app-2/fault`, {
-      method: 'POST',
-      body: '{"mode":"ok"}',
-    });
+    await adminPost(demo.adminUrl, '/api/v1/demo/upstreams/app-2/fault', { mode: 'ok' });
   });
 });

@@ -13,7 +13,7 @@ import { type App, startApp } from '../../src/app/app.js';
 import { loadConfigFile } from '../../src/config/index.js';
 import { DemoUpstream } from '../../src/demo/upstream.js';
 import { createLogger } from '../../src/telemetry/logging.js';
-import { get, keepAliveAgent, loadLoop, waitFor } from './control-util.js';
+import { adminPost, get, keepAliveAgent, loadLoop, waitFor } from './control-util.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'keel-reload-'));
 const path = join(dir, 'keel.yaml');
@@ -64,7 +64,7 @@ describe('hot reload', () => {
       const before = (await (await fetch(`${admin}/api/v1/config`)).json()) as { version: string };
 
       writeFileSync(path, `${configFor('blue')}\n  - pool: nowhere\n`);
-      const bad = await fetch(`${admin}/api/v1/reload`, { method: 'POST' });
+      const bad = await adminPost(admin, `/api/v1/reload`);
       assert.equal(bad.status, 422);
       const body = (await bad.json()) as {
         ok: boolean;
@@ -84,7 +84,7 @@ describe('hot reload', () => {
       );
 
       writeFileSync(path, configFor('green'));
-      const good = await fetch(`${admin}/api/v1/reload`, { method: 'POST' });
+      const good = await adminPost(admin, `/api/v1/reload`);
       assert.equal(good.status, 200);
       const ok = (await good.json()) as { ok: boolean; version: string; changes: { routesChanged: boolean } };
       assert.equal(ok.ok, true);
@@ -113,7 +113,7 @@ describe('hot reload', () => {
           `listeners: [{ host: 127.0.0.1, port: 0 }, { name: extra, host: 127.0.0.1, port: ${port} }]`,
         );
       writeFileSync(path, withListener(busy));
-      const refused = await fetch(`${admin}/api/v1/reload`, { method: 'POST' });
+      const refused = await adminPost(admin, `/api/v1/reload`);
       assert.equal(refused.status, 422);
       const body = (await refused.json()) as { problems: Array<{ code: string; message: string }> };
       assert.equal(body.problems[0]?.code, 'apply_failed');
@@ -122,7 +122,7 @@ describe('hot reload', () => {
 
       await new Promise<void>((resolve) => taken.close(() => resolve()));
       writeFileSync(path, withListener(busy));
-      const applied = await fetch(`${admin}/api/v1/reload`, { method: 'POST' });
+      const applied = await adminPost(admin, `/api/v1/reload`);
       assert.equal(applied.status, 200);
       const ok = (await applied.json()) as { changes: { listenersChanged: boolean } };
       assert.equal(ok.changes.listenersChanged, true);
@@ -140,10 +140,7 @@ describe('hot reload', () => {
 
   it('a posted JSON config is validated the same way', async () => {
     const admin = `http://127.0.0.1:${app.admin!.port}`;
-    const res = await fetch(`${admin}/api/v1/reload`, {
-      method: 'POST',
-      body: JSON.stringify({ routes: [{ pool: 'x' }] }),
-    });
+    const res = await adminPost(admin, '/api/v1/reload', JSON.stringify({ routes: [{ pool: 'x' }] }));
     assert.equal(res.status, 422);
     const r = await app.reload('sighup');
     assert.equal(r.ok, true, 'SIGHUP path re-reads the (good) file');

@@ -19,7 +19,7 @@ import { type App, startApp } from '../../src/app/app.js';
 import { ManualClock } from '../../src/core/clock.js';
 import type { SloAlertEvent } from '../../src/core/events.js';
 import { createLogger } from '../../src/telemetry/logging.js';
-import { freePort, get, getJson, spawnKeel, waitFor } from './control-util.js';
+import { adminPost, freePort, get, getJson, spawnKeel, waitFor } from './control-util.js';
 import { makeConfig, pool, type Upstream, upstreams } from './proxy-util.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'keel-slo-it-'));
@@ -155,12 +155,7 @@ describe('SLO runtime', () => {
 
   it('refuses a reload not marked as a fix with 409, and lets a fix through (freeze_reloads)', async () => {
     const body = JSON.stringify(raw(ups));
-    const post = (q: string) =>
-      fetch(`${admin}/api/v1/reload${q}`, {
-        method: 'POST',
-        body,
-        headers: { 'content-type': 'application/json' },
-      });
+    const post = (q: string) => adminPost(admin, `/api/v1/reload${q}`, body);
     const frozen = await post('');
     assert.equal(frozen.status, 409);
     const problem = ((await frozen.json()) as { problems: Array<{ code: string }> }).problems[0]!;

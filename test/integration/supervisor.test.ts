@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { PoolView, WorkersResponse } from '../../src/admin/api-types.js';
 import { DemoUpstream } from '../../src/demo/upstream.js';
-import { freePort, getJson, loadLoop, spawnKeel, waitFor, workersUp } from './control-util.js';
+import { adminPost, freePort, getJson, loadLoop, spawnKeel, waitFor, workersUp } from './control-util.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'keel-supervisor-'));
 const upstreams = [new DemoUpstream({ name: 'a', port: 0 }), new DemoUpstream({ name: 'b', port: 0 })];
@@ -66,12 +66,12 @@ describe('supervisor', () => {
 
       // Reload: the primary validates first; a bad file touches no worker.
       writeFileSync(path, `${readFileSync(path, 'utf8')}  - pool: nowhere\n`);
-      assert.equal((await fetch(`${admin}/api/v1/reload`, { method: 'POST' })).status, 422);
+      assert.equal((await adminPost(admin, `/api/v1/reload`)).status, 422);
       writeFileSync(
         path,
         `listeners: [{ port: ${port} }]\nadmin: { port: ${adminPort} }\npools:\n  app: { hosts: ["${upstreams[0]!.url}"] }\nroutes:\n  - pool: app\n`,
       );
-      const ok = await fetch(`${admin}/api/v1/reload`, { method: 'POST' });
+      const ok = await adminPost(admin, `/api/v1/reload`);
       assert.equal(ok.status, 200);
       const after = await getJson<PoolView[]>(`${admin}/api/v1/pools`);
       assert.equal(after?.[0]?.hosts.length, 1, 'every worker applied the new config');

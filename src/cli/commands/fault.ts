@@ -1,6 +1,7 @@
 /** `keel demo fault NAME MODE`: tells a running demo's upstream to fail, through the admin API. */
 import type { Command } from 'commander';
 import { FAULT_MODES, parseFault } from '../../demo/fault.js';
+import { adminToken } from '../admin-token.js';
 import { intArg, rateArg, urlArg } from '../args.js';
 import { keelCommand } from '../command-name.js';
 import { UserError } from '../errors.js';
@@ -22,7 +23,10 @@ export function registerFault(demo: Command): void {
     .option('--latency-ms <ms>', 'added latency (slow defaults to 2000)', intArg(0, 600_000))
     .option('--error-rate <rate>', 'share of 500 answers in errors mode, 0..1 (default 1)', rateArg)
     .option('--admin <url>', 'admin server of the running demo', urlArg, 'http://127.0.0.1:9901')
-    .option('--token <token>', 'admin token (default: $KEEL_ADMIN_TOKEN)')
+    .option(
+      '--token <token>',
+      'admin token (default: $KEEL_ADMIN_TOKEN, else the token file of a Keel on this machine)',
+    )
     .addHelpText(
       'after',
       `\nExamples:\n  $ ${k} demo fault app-2 down\n  $ ${k} demo fault app-3 slow --latency-ms 1500\n  $ ${k} demo fault app-1 errors --error-rate 0.3\n  $ ${k} demo fault app-2 ok`,
@@ -31,7 +35,7 @@ export function registerFault(demo: Command): void {
       const body = { mode, latency_ms: opts.latencyMs, error_rate: opts.errorRate };
       const parsed = parseFault(body);
       if (!parsed.ok) throw new UserError(parsed.message);
-      const token = opts.token ?? process.env.KEEL_ADMIN_TOKEN;
+      const token = adminToken(opts.admin, opts.token);
       const url = `${opts.admin}/api/v1/demo/upstreams/${encodeURIComponent(name)}/fault`;
       let res: Response;
       try {
