@@ -52,7 +52,8 @@ async function faultMode(name: string): Promise<string | undefined> {
 
 describe('dashboard in Chromium', () => {
   it('loads with no console errors and shows the demo hosts', async () => {
-    await page.goto(`${demo.adminUrl}/`, { waitUntil: 'load' });
+    // The link the demo prints: the admin token rides in the fragment (docs/security.md).
+    await page.goto(`${demo.adminUrl}/#token=${demo.adminToken}`, { waitUntil: 'load' });
     for (const n of ['app-1', 'app-2', 'app-3'])
       await page.locator(host(n)).waitFor({ state: 'visible', timeout: 10_000 });
     assert.deepEqual(watch.problems, []);
