@@ -50,10 +50,13 @@ export interface RouteView {
   match: RouteMatch;
 }
 
+export type ConfigSource = 'file' | 'api' | 'demo' | 'inline';
+
 export interface ConfigInfo {
   version: string;
   loaded_at: string; // ISO time of the last successful load or reload
-  source: 'file' | 'inline' | 'demo';
+  /** Where the serving config came from: the file, the API's body (a posted reload), the demo's own, or code. */
+  source: ConfigSource;
   path: string | null;
 }
 

@@ -80,7 +80,8 @@ export async function startApp(opts: StartOptions): Promise<App> {
   if (adminOn) checkAdminExposure(opts.config.admin.host, opts.config.admin.token);
   const bus = opts.bus ?? new EventBus();
   const logger = opts.logger ?? createLogger();
-  const state = newState(opts.config, opts.version, systemClock.now());
+  const startSource = opts.demo ? 'demo' : opts.configPath ? 'file' : 'inline';
+  const state = newState(opts.config, opts.version, systemClock.now(), startSource);
   const gateway = createGateway(opts.config, opts.version, { bus });
   // The policy follows route names across reloads; the engine starts recording below.
   const slo = new SloHost({
@@ -106,10 +107,11 @@ export async function startApp(opts: StartOptions): Promise<App> {
       current: () => state.config,
       gate: (fix) => slo.reloadGate(fix),
       read: configReader(opts.configPath ?? null, opts.env),
-      apply: async (next, version) => {
+      apply: async (next, version, _source, fromBody) => {
         const changes = diffConfig(state.config, next);
         await gateway.reload(next, version);
-        Object.assign(state, { config: next, version, loadedAt: systemClock.now() });
+        const source = fromBody ? 'api' : startSource;
+        Object.assign(state, { config: next, version, loadedAt: systemClock.now(), source });
         seen.accessLog.set(next.telemetry.access_log.enabled);
         slo.configure(next);
         await seen.tracing.reconfigure(next.telemetry.tracing);

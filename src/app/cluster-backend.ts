@@ -45,7 +45,7 @@ export function clusterBackend(d: ClusterBackendDeps): Backend {
       config: (): ConfigInfo => ({
         version: d.state.version,
         loaded_at: new Date(d.state.loadedAt).toISOString(),
-        source: 'file',
+        source: d.state.source,
         path: d.configPath,
       }),
       readiness: () => readiness(d),

@@ -22,7 +22,7 @@ export function createBackend(deps: {
     config: (): ConfigInfo => ({
       version: state.version,
       loaded_at: new Date(state.loadedAt).toISOString(),
-      source: deps.demo ? 'demo' : deps.configPath ? 'file' : 'inline',
+      source: state.source,
       path: deps.configPath,
     }),
     readiness: () => readiness(gateway, state),

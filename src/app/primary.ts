@@ -57,7 +57,7 @@ export async function startPrimary(o: PrimaryOptions): Promise<Primary> {
   checkAdminExposure(o.config.admin.host, o.config.admin.token);
   const clock = o.clock ?? systemClock;
   const bus = new EventBus();
-  const state = newState(o.config, o.version, clock.now());
+  const state = newState(o.config, o.version, clock.now(), 'file');
   const workers = o.pool.workers;
   const timeoutMs = o.rpcTimeoutMs ?? 2000;
   const teardown = new Teardown();
@@ -74,14 +74,14 @@ export async function startPrimary(o: PrimaryOptions): Promise<Primary> {
     current: () => state.config,
     gate: (fix) => slo.reloadGate(fix),
     read: configReader(o.configPath, o.env),
-    apply: async (next, version, source) => {
+    apply: async (next, version, source, fromBody) => {
       const changes = diffConfig(state.config, next);
       const live = workers.filter((w) => w.live);
       const results = await Promise.allSettled(
         live.map((w) => w.ask({ kind: 'reload', config: next, version, source }, 10_000)),
       );
       // Workers restarted from now on start with the new config.
-      Object.assign(state, { config: next, version, loadedAt: clock.now() });
+      Object.assign(state, { config: next, version, loadedAt: clock.now(), source: fromBody ? 'api' : 'file' });
       slo.configure(next);
       const failed = results.flatMap((r, i) =>
         r.status === 'rejected' || !r.value.ok ? [`worker ${live[i]?.id}`] : [],

@@ -48,7 +48,8 @@ export interface ReloadDeps {
   logger: Logger;
   current(): Config;
   read(raw: unknown): LoadResult;
-  apply(next: Config, version: string, source: ReloadSource): Promise<ConfigDiff>;
+  /** `fromBody`: the config was posted to the API, not read from the file. */
+  apply(next: Config, version: string, source: ReloadSource, fromBody: boolean): Promise<ConfigDiff>;
   /** A reason to refuse before reading (an SLO's freeze_reloads policy); `fix` marks a fix. */
   gate?: (fix: boolean) => ConfigProblem | null;
 }
@@ -65,12 +66,12 @@ export class ReloadQueue {
     return this.#serial(async () => {
       const refused = this.#deps.gate?.(fix) ?? null;
       if (refused) return this.#refuse([refused], source);
-      return this.#applyNow(this.#deps.read(raw), source);
+      return this.#applyNow(this.#deps.read(raw), source, raw !== undefined);
     });
   }
 
   applyResult(result: LoadResult, source: ReloadSource): Promise<ReloadResponse> {
-    return this.#serial(() => this.#applyNow(result, source));
+    return this.#serial(() => this.#applyNow(result, source, false));
   }
 
   // Reloads run one after another so two SIGHUPs never interleave their swaps.
@@ -80,10 +81,10 @@ export class ReloadQueue {
     return next;
   }
 
-  async #applyNow(result: LoadResult, source: ReloadSource): Promise<ReloadResponse> {
+  async #applyNow(result: LoadResult, source: ReloadSource, fromBody: boolean): Promise<ReloadResponse> {
     if (!result.ok) return this.#refuse(result.problems, source);
     try {
-      const changes = await this.#deps.apply(result.config, result.version, source);
+      const changes = await this.#deps.apply(result.config, result.version, source, fromBody);
       if (changes.adminChanged) {
         this.#deps.logger.warn(
           { event: 'config.reload', reason: 'admin_changed' },

@@ -3,6 +3,7 @@
  * alike. The admin API, the handoff report and readiness read it; only a reload or shutdown
  * writes it.
  */
+import type { ConfigSource } from '../admin/api-types.js';
 import type { Config } from '../config/types.js';
 
 export interface AppState {
@@ -12,10 +13,12 @@ export interface AppState {
   version: string;
   /** When it was applied, ms since the epoch. */
   loadedAt: number;
+  /** Where it came from; a reload with a body makes it 'api' until the next reload from the file. */
+  source: ConfigSource;
   /** Set when shutdown begins: /readyz fails from then on, before the listeners stop. */
   shuttingDown: boolean;
 }
 
-export function newState(config: Config, version: string, now: number): AppState {
-  return { config, version, loadedAt: now, shuttingDown: false };
+export function newState(config: Config, version: string, now: number, source: ConfigSource): AppState {
+  return { config, version, loadedAt: now, source, shuttingDown: false };
 }

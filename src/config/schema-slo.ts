@@ -157,7 +157,7 @@ export const sloSchema = z
       .strictObject({
         enabled: bool('Send burn-rate alerts for this SLO. Default true (then runbook_url is required).'),
         runbook_url: z
-          .url({ protocol: /^https?$/ })
+          .url({ protocol: /^https?$/, error: 'an http:// or https:// URL, e.g. "https://wiki.example/runbooks/api"' })
           .nullable()
           .meta({ description: 'Runbook linked from every alert.' })
           .optional(),
@@ -196,7 +196,7 @@ const receiver = z
     name: nameString('Receiver name, used by slos[].alerting.receivers.'),
     type: z.enum(['pagerduty', 'opsgenie', 'alertmanager', 'webhook']).meta({ description: 'Which API.' }),
     url: z
-      .url({ protocol: /^https?$/ })
+      .url({ protocol: /^https?$/, error: 'an http:// or https:// URL, e.g. "http://127.0.0.1:9093"' })
       .meta({
         description:
           'Endpoint. Required for alertmanager (its base URL, e.g. http://127.0.0.1:9093) and webhook; defaults for pagerduty and opsgenie.',

@@ -339,3 +339,20 @@ test('objectives: decimal places are bounded so the budget stays exact; a tier m
     'slos[0].alerting.tiers[0].long_window: invalid_range: 10d is longer than the SLO window 7d',
   ]);
 });
+
+test('a receiver or runbook URL that is not one says what a URL looks like (not "expected Invalid URL")', () => {
+  const r = validateConfig(
+    {
+      listeners: [{ port: 0 }],
+      pools: { web: { hosts: ['http://127.0.0.1:1'] } },
+      routes: [{ pool: 'web' }],
+      alerts: { receivers: [{ name: 'w', type: 'webhook', url: 'not a url' }] },
+    },
+    {},
+  );
+  assert.equal(r.ok, false);
+  const p = r.ok ? undefined : r.problems.find((x) => x.path === 'alerts.receivers[0].url');
+  assert.ok(p, JSON.stringify(r));
+  assert.match(p.message, /expected an http:\/\/ or https:\/\/ URL/);
+  assert.doesNotMatch(`${p.message} ${p.hint}`, /Invalid URL/);
+});

@@ -146,3 +146,24 @@ describe('hot reload', () => {
     assert.equal(r.ok, true, 'SIGHUP path re-reads the (good) file');
   });
 });
+
+describe('where the serving config came from', () => {
+  it('says "api" after a posted config is applied, and "file" again after the file is reloaded', async () => {
+    const admin = `http://127.0.0.1:${app.admin!.port}`;
+    const source = async () =>
+      ((await (await fetch(`${admin}/api/v1/config`)).json()) as { source: string }).source;
+    assert.equal(await source(), 'file');
+    const posted = {
+      listeners: [{ host: '127.0.0.1', port: app.listeners[0]!.port }],
+      admin: { host: '127.0.0.1', port: app.admin!.port },
+      pools: { green: { hosts: [green.url] } },
+      routes: [{ name: 'all', pool: 'green' }],
+    };
+    const res = await adminPost(admin, '/api/v1/reload', posted);
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.equal(await source(), 'api');
+    writeFileSync(path, configFor('blue'));
+    assert.equal((await app.reload('sighup')).ok, true);
+    assert.equal(await source(), 'file');
+  });
+});
