@@ -15,7 +15,9 @@
 #        RATE=auto offers half the lowest closed-loop median of the open-loop targets in this run
 #        (so no target queues: on a slow box a fixed 4000/s exceeded fastify's capacity), or a number
 #   OPEN_LOOP [1]  OPEN_LOOP_TARGETS ["direct-nginx nginx fastify-http-proxy undici-stream keel"]
-#   PHASES ["pinned"] (add "smp" for the whole-box phase)   WRK_CPUS [0]  SUT_CPUS [1]
+#   PHASES ["pinned"] (add "smp" for the whole-box phase, "soak" for the long open loop)   WRK_CPUS [0]  SUT_CPUS [1]
+#   SOAK_RATE [1500]  SOAK_DURATION [180]  SOAK_RUNS [1]  SOAK_TARGETS ["nginx undici-stream keel"]
+#        the soak phase: only the open loop, minutes long, for the tail (p99.9, max) that a 10 s run misses
 #   CACHE [1] run the cache-hit phase "cache" after PHASES (0 skips it, PHASES=cache runs only it)
 #   KEEL_CACHE_CONFIG [bench/keel-cache-bench.yaml]   CACHE_DIR [RUN_DIR/nginx-cache-store, on tmpfs]
 #   ONLY [''] regex on target names   INSTALL [1]   RUN_DIR [/tmp/keel-bench]
@@ -499,6 +501,41 @@ phase_smp() {
   keel_profiles keel-w2
 }
 
+phase_soak() {
+  local S=$SUT_CPUS t r w
+  PHASE_DESC="open-loop soak: ${SOAK_RATE:-1500} req/s for ${SOAK_DURATION:-180}s per target and run, generator on cpu $WRK_CPUS; upstream nginx (1 worker) + proxy share cpu $S"
+  log "phase soak: $PHASE_DESC"
+  start_nginx nginx-upstream "$CONF/nginx-upstream.conf" 1 "$S"
+  UP_PID=$LAST_PID
+  for t in ${SOAK_TARGETS:-nginx undici-stream keel}; do
+    selected "$t" || continue
+    case $t in
+      nginx) start_nginx nginx-proxy "$CONF/nginx-proxy.conf" 1 "$S" && add_target nginx 18100 "$LAST_PID" ;;
+      undici-stream) start_node undici-stream "$S" 18510 MODE=stream -- proxy-undici.js && add_target undici-stream 18510 "$LAST_PID" ;;
+      keel) keel_available && start_keel keel "$S" 1 18700 18701 && add_target keel 18700 "$LAST_PID" ;;
+      *) die "soak: unknown target $t" ;;
+    esac
+  done
+  for t in "${TARGETS[@]}"; do check_target "$t"; done
+  for t in "${TARGETS[@]}"; do
+    case $t in nginx) w=$WARMUP ;; *) w=$WARMUP_NODE ;; esac
+    pin "$WRK_CPUS" wrk -t"$THREADS" -c"$CONNS" -d"$w" "http://127.0.0.1:${TPORT[$t]}/" >/dev/null 2>&1
+  done
+  local rate=$RATE duration=$RATE_DURATION
+  RATE=${SOAK_RATE:-1500}
+  RATE_DURATION=${SOAK_DURATION:-180}
+  for r in $(seq "${SOAK_RUNS:-1}"); do
+    for t in "${TARGETS[@]}"; do
+      pause_until_quiet
+      run_open_loop soak "$t" "$r" "$WRK_CPUS"
+    done
+  done
+  RATE=$rate
+  RATE_DURATION=$duration
+  stop_all
+  keel_log_check keel
+}
+
 # ---------------------------------------------------------------- cache phase
 prepare_cache_dir() { # a fresh, empty nginx cache on tmpfs, so a hit never waits on a disk
   local shm=/dev/shm/keel-bench-nginx-cache
@@ -679,6 +716,7 @@ for ph in $PHASES; do
   case $ph in
     pinned) phase_pinned ;;
     smp) phase_smp ;;
+    soak) phase_soak ;;
     cache) phase_cache ;;
     *) die "unknown phase $ph" ;;
   esac
