@@ -81,7 +81,12 @@ export async function startPrimary(o: PrimaryOptions): Promise<Primary> {
         live.map((w) => w.ask({ kind: 'reload', config: next, version, source }, 10_000)),
       );
       // Workers restarted from now on start with the new config.
-      Object.assign(state, { config: next, version, loadedAt: clock.now(), source: fromBody ? 'api' : 'file' });
+      Object.assign(state, {
+        config: next,
+        version,
+        loadedAt: clock.now(),
+        source: fromBody ? 'api' : 'file',
+      });
       slo.configure(next);
       const failed = results.flatMap((r, i) =>
         r.status === 'rejected' || !r.value.ok ? [`worker ${live[i]?.id}`] : [],

@@ -157,7 +157,10 @@ export const sloSchema = z
       .strictObject({
         enabled: bool('Send burn-rate alerts for this SLO. Default true (then runbook_url is required).'),
         runbook_url: z
-          .url({ protocol: /^https?$/, error: 'an http:// or https:// URL, e.g. "https://wiki.example/runbooks/api"' })
+          .url({
+            protocol: /^https?$/,
+            error: 'an http:// or https:// URL, e.g. "https://wiki.example/runbooks/api"',
+          })
           .nullable()
           .meta({ description: 'Runbook linked from every alert.' })
           .optional(),
