@@ -29,6 +29,7 @@ const pool = (hosts: HostView[], over: Partial<PoolView> = {}): PoolView => ({
   queue_depth: 0,
   retry_budget: { active_requests: 2, active_retries: 0, max_retries: 3 },
   hosts,
+  endpoints: [],
   ...over,
 });
 

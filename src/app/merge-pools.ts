@@ -4,7 +4,7 @@
  * WORST state on any worker (an on-call engineer must see a breaker open anywhere), counts are
  * summed, and a pool's `available` is the minimum over workers.
  */
-import type { HostView, PoolView } from '../proxy/upstream/types.js';
+import type { EndpointView, HostView, PoolView } from '../proxy/upstream/types.js';
 
 const SEVERITY: Record<HostView['state'], number> = {
   healthy: 0,
@@ -44,7 +44,31 @@ function mergePool(views: PoolView[]): PoolView {
       max_retries: sum((p) => p.retry_budget.max_retries),
     },
     hosts: [...hosts.values()].map(mergeHost),
+    endpoints: mergeEndpoints(views),
   };
+}
+
+/** Each worker judges endpoints alone: the worst state anywhere, counts summed. */
+function mergeEndpoints(views: PoolView[]): EndpointView[] {
+  const byKey = new Map<string, EndpointView[]>();
+  for (const v of views) {
+    for (const e of v.endpoints ?? []) {
+      const k = `${e.route}\u0000${e.endpoint}`;
+      byKey.set(k, [...(byKey.get(k) ?? []), e]);
+    }
+  }
+  return [...byKey.values()].map((list) => {
+    const worst = list.reduce((a, b) => (BREAKER_SEVERITY[b.state] > BREAKER_SEVERITY[a.state] ? b : a));
+    const sum = (f: (e: EndpointView) => number) => list.reduce((n, e) => n + f(e), 0);
+    return {
+      ...worst,
+      retry_after_ms: Math.max(...list.map((e) => e.retry_after_ms)),
+      requests: sum((e) => e.requests),
+      failures: sum((e) => e.failures),
+      failing_hosts: Math.max(...list.map((e) => e.failing_hosts)),
+      refused: sum((e) => e.refused),
+    };
+  });
 }
 
 function mergeHost(views: HostView[]): HostView {

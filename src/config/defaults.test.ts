@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_BREAKER, DEFAULT_POOL, IDEMPOTENT_METHODS } from './defaults.js';
+import {
+  DEFAULT_BREAKER,
+  DEFAULT_ENDPOINT_BREAKER,
+  DEFAULT_HOST_BREAKER,
+  DEFAULT_POOL,
+  IDEMPOTENT_METHODS,
+} from './defaults.js';
 import { rangeOf } from './statuses.js';
 import { validateConfig } from './validate.js';
 
@@ -90,10 +96,17 @@ test('nested partials merge with their defaults', () => {
       },
     },
   });
+  // A host breaker's own defaults: connection-level failures only (docs/health.md).
   assert.deepEqual(c.pools.web?.breaker, {
-    ...DEFAULT_BREAKER,
+    ...DEFAULT_HOST_BREAKER,
     open_timeout: 1000,
-    failure_on: { ...DEFAULT_BREAKER.failure_on, statuses: [429] },
+    failure_on: { ...DEFAULT_HOST_BREAKER.failure_on, statuses: [429] },
+  });
+  assert.deepEqual(DEFAULT_HOST_BREAKER.failure_on, {
+    server_errors: false,
+    timeouts: false,
+    resets: true,
+    statuses: [],
   });
   assert.deepEqual(c.pools.web?.timeouts, { connect: 500, first_byte: 15_000, idle: 60_000 });
 });
@@ -127,8 +140,9 @@ test('routes: name, match, retry, hedge and body limit defaults; match shorthand
       backoff: { base: 25, max: 250 },
       honor_retry_after: true,
     },
-    hedge: { enabled: false, delay: 100, max_hedges: 1 },
+    hedge: { enabled: true, delay: 'auto', min_delay: 100, max_hedges: 1 },
     breaker: null,
+    endpoint_breaker: DEFAULT_ENDPOINT_BREAKER,
     max_body_bytes: 1000,
     cache: null,
     browser_cache: null,

@@ -10,6 +10,7 @@ import type {
   BreakerConfig,
   BurnRateTier,
   Config,
+  EndpointBreakerConfig,
   HedgeConfig,
   ListenerConfig,
   PoolConfig,
@@ -124,6 +125,17 @@ export const DEFAULT_BREAKER: BreakerConfig = {
   failure_on: { server_errors: true, timeouts: true, resets: true, statuses: [] },
 };
 
+/**
+ * A host breaker opens on connection-level failures only: a 5xx or a timeout may be the request's
+ * endpoint failing on every host, so those are judged per endpoint and against the host's peers
+ * instead (docs/health.md, "Judged against its peers"). A route breaker (opt-in) keeps
+ * DEFAULT_BREAKER's rules.
+ */
+export const DEFAULT_HOST_BREAKER: BreakerConfig = {
+  ...DEFAULT_BREAKER,
+  failure_on: { server_errors: false, timeouts: false, resets: true, statuses: [] },
+};
+
 /** A pool minus its name, hosts and the nullable parts (hash_key, active health). */
 export const DEFAULT_POOL: Omit<PoolConfig, 'name' | 'hosts'> = {
   balancer: { algorithm: 'p2c_ewma', hash_key: null },
@@ -133,17 +145,18 @@ export const DEFAULT_POOL: Omit<PoolConfig, 'name' | 'hosts'> = {
     active: null,
     outlier: {
       enabled: true,
-      consecutive_5xx: 5,
+      consecutive_5xx: 0,
       consecutive_gateway_failures: 3,
       base_ejection: 10_000,
       max_ejection: 300_000,
       max_ejection_percent: 50,
       latency: { enabled: true, factor: 5, min_latency: 250, min_requests: 20 },
+      failure_rate: { enabled: true, excess: 0.5, min_requests: 20, window: 10_000 },
     },
     panic_threshold_percent: 50,
     slow_start: 10_000,
   },
-  breaker: DEFAULT_BREAKER,
+  breaker: DEFAULT_HOST_BREAKER,
   concurrency: { max_in_flight: 1000, max_queue: 500, queue_timeout: 2000 },
   retry_budget: { ratio: 0.2, min_concurrent: 3 },
   optional: false,
@@ -161,7 +174,25 @@ export const DEFAULT_RETRY: RetryConfig = {
   honor_retry_after: true,
 };
 
-export const DEFAULT_HEDGE: HedgeConfig = { enabled: false, delay: 100, max_hedges: 1 };
+/**
+ * Hedging is on for idempotent requests without a body, after the route's own p95 (docs/health.md,
+ * "Defaults, and why"); the floor keeps a fast route from hedging on scheduling noise.
+ */
+export const DEFAULT_HEDGE: HedgeConfig = { enabled: true, delay: 'auto', min_delay: 100, max_hedges: 1 };
+
+/** docs/health.md, "Defaults, and why": strong evidence before an endpoint is refused. */
+export const DEFAULT_ENDPOINT_BREAKER: EndpointBreakerConfig = {
+  enabled: true,
+  segments: 2,
+  max_endpoints: 32,
+  window: 10_000,
+  failure_rate_threshold: 0.95,
+  minimum_requests: 20,
+  min_hosts: 2,
+  open_timeout: 5000,
+  max_open_timeout: 30_000,
+  half_open_max_probes: 1,
+};
 
 export const DEFAULT_ROUTE_TIMEOUT = 30_000;
 

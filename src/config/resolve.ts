@@ -5,6 +5,7 @@
 import {
   DEFAULT_ACTIVE_HEALTH,
   DEFAULT_BREAKER,
+  DEFAULT_ENDPOINT_BREAKER,
   DEFAULT_HEDGE,
   DEFAULT_LISTENER,
   DEFAULT_POOL,
@@ -14,6 +15,7 @@ import {
   DEFAULT_ROUTE_CACHE,
   DEFAULT_ROUTE_TIMEOUT,
   DEFAULT_TOP,
+  IDEMPOTENT_METHODS,
   merge,
 } from './defaults.js';
 import type { ConfigInput, PoolInput, RouteInput } from './schema.js';
@@ -89,21 +91,36 @@ export interface RouteDefaults {
 export function resolveRoute(index: number, input: RouteInput, top: RouteDefaults): RouteConfig {
   const m = input.match;
   const hosts = [...(m?.host ?? []), ...(m?.hosts ?? [])].map((h) => h.toLowerCase());
+  const retry = merge(DEFAULT_RETRY, input.retry);
   return {
     name: input.name ?? `route-${index}`,
     match: { hosts: [...new Set(hosts)], path_prefix: m?.path_prefix ?? '/', methods: m?.methods ?? [] },
     pool: input.pool,
     strip_prefix: input.strip_prefix ?? false,
     timeout: input.timeout ?? DEFAULT_ROUTE_TIMEOUT,
-    retry: merge(DEFAULT_RETRY, input.retry),
-    hedge: merge(DEFAULT_HEDGE, input.hedge),
+    retry,
+    hedge: resolveHedge(input.hedge, retry.methods),
     breaker: input.breaker ? merge(DEFAULT_BREAKER, input.breaker) : null,
+    endpoint_breaker: merge(DEFAULT_ENDPOINT_BREAKER, input.endpoint_breaker),
     max_body_bytes: input.max_body_bytes ?? top.maxBodyBytes,
     cache: input.cache ? resolveRouteCache(input.cache, top.maxObjectBytes) : null,
     browser_cache: input.browser_cache
       ? { cache_control: input.browser_cache.cache_control, override: input.browser_cache.override ?? false }
       : null,
   };
+}
+
+/**
+ * Hedging is on by default, except on a route that retries a non-idempotent method: hedges only
+ * ever go to idempotent requests, but there the operator chose to replay what is unsafe to send
+ * twice at once, and semantic.ts refuses hedging with it (RFC 9110 §9.2.2). Resolved here, so
+ * the resolved config says what runs and validates again as written.
+ */
+function resolveHedge(input: RouteInput['hedge'], methods: readonly string[]): RouteConfig['hedge'] {
+  const hedge = merge(DEFAULT_HEDGE, input);
+  if (input?.enabled === undefined && methods.some((m) => !IDEMPOTENT_METHODS.includes(m)))
+    hedge.enabled = false;
+  return hedge;
 }
 
 function resolveRouteCache(

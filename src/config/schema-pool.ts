@@ -78,9 +78,12 @@ const activeHealth = z
 const outlier = z
   .strictObject({
     enabled: bool('Default true.'),
-    consecutive_5xx: int('Eject after this many 5xx in a row. Default 5.', 1),
+    consecutive_5xx: int(
+      'Eject after this many 5xx in a row that its peers did not share; 0 = off. Default 0 (failure_rate judges 5xx).',
+      0,
+    ),
     consecutive_gateway_failures: int(
-      'Eject after this many connect failures/resets/timeouts. Default 3.',
+      'Eject after this many connect failures/resets (and timeouts its peers did not share) in a row. Default 3.',
       1,
     ),
     base_ejection: duration('First ejection length; doubles with each repeat.', 10_000, 1),
@@ -97,6 +100,19 @@ const outlier = z
         min_latency: duration('…and exceeds this.', 250),
         min_requests: int('Samples needed before judging a host. Default 20.', 1),
       })
+      .optional(),
+    failure_rate: z
+      .strictObject({
+        enabled: bool('Default true.'),
+        excess: num(
+          "Eject when the host's failed share of tries exceeds its peers' by this much, in (0, 1]. Default 0.5.",
+          0.01,
+          1,
+        ),
+        min_requests: int('Tries needed on the host, and on its peers, before judging. Default 20.', 1),
+        window: duration('The window the shares are counted over.', 10_000, 1000),
+      })
+      .meta({ description: 'Relative failure ejection: a host judged against its peers.' })
       .optional(),
   })
   .meta({ title: 'Outlier ejection (passive health)' });

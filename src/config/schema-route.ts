@@ -1,6 +1,9 @@
 /** Input schema of one route (`routes[i]`). Routes are tried in file order. */
 import { z } from 'zod';
+import { parseDuration } from './duration.js';
+import { describeValue } from './path.js';
 import {
+  addIssue,
   bool,
   duration,
   int,
@@ -62,13 +65,50 @@ const retry = z
   })
   .meta({ title: 'Retry' });
 
+/** "auto", or a duration of at least 1 ms: one transform, so a wrong value gets one clear message. */
+const hedgeDelay = z
+  .unknown()
+  .transform((v, ctx): number | 'auto' => {
+    if (v === 'auto') return 'auto';
+    const r = parseDuration(v);
+    if (r.ok && r.ms >= 1) return r.ms;
+    const hint = 'use "auto" (the route\'s p95, the default), or a duration like "150ms"';
+    addIssue(ctx, v, 'invalid_duration', r.ok ? `${describeValue(v)} is too short` : r.message, hint);
+    return z.NEVER;
+  })
+  .meta({
+    type: ['number', 'string'],
+    description:
+      'Send a hedge after this long without a response head: "auto" (default), the route\'s recent p95 time to first byte, at least min_delay; or a fixed duration.',
+  })
+  .optional();
+
 const hedge = z
   .strictObject({
-    enabled: bool('Default false. Only for routes whose retry methods are idempotent.'),
-    delay: duration('Send a hedge after this long without a response head.', 100, 1),
+    enabled: bool(
+      'Default true, unless retry.methods has a non-idempotent method. Hedges go to idempotent requests without a body only.',
+    ),
+    delay: hedgeDelay,
+    min_delay: duration('The floor of an "auto" delay.', 100, 1),
     max_hedges: int('Hedged copies per request. Default 1.', 1, 5),
   })
   .meta({ title: 'Hedging' });
+
+/** The endpoint breaker (docs/health.md, "Endpoints"). */
+const endpointBreaker = z
+  .strictObject({
+    enabled: bool('Default true.'),
+    segments: int('Path segments below path_prefix that name an endpoint (ids collapsed). Default 2.', 0, 16),
+    max_endpoints: int('Endpoints tracked per route; the rest share one. Default 32.', 1, 1024),
+    window: duration('Rolling window of the failure share.', 10_000, 1000),
+    failure_rate_threshold: num('Open at this failure share, in [0.5, 1]. Default 0.95.', 0.5, 1),
+    minimum_requests: int('Tries in the window before judging. Default 20.', 1),
+    min_hosts: int('Hosts the endpoint must fail on (or all hosts of a smaller pool). Default 2.', 1),
+    open_timeout: duration('How long the first OPEN lasts.', 5000, 1),
+    max_open_timeout: duration('OPEN doubles on each re-open, capped here.', 30_000, 1),
+    half_open_max_probes: int('Probe requests let through while HALF-OPEN. Default 1.', 1),
+  })
+  .meta({ title: 'Endpoint breaker' });
 
 /** Per-route edge cache (docs/caching.md): RFC 9111 shared-cache rules, opt-in per route. */
 const cache = z
@@ -131,6 +171,7 @@ export const routeSchema = z
     retry: retry.optional(),
     hedge: hedge.optional(),
     breaker: breakerSchema.nullable().optional(),
+    endpoint_breaker: endpointBreaker.optional(),
     max_body_bytes: int('Request body limit. Default limits.max_body_bytes.', 0),
     cache: cache.nullable().optional(),
     browser_cache: browserCache.nullable().optional(),

@@ -110,7 +110,7 @@ function checkRoutes(c: PartialConfig, push: ReturnType<typeof pusher>): void {
           `hedging needs idempotent methods, but retry.methods has ${listOf(unsafe)}`,
           `remove ${listOf(unsafe)} from retry.methods or disable hedging (RFC 9110 §9.2.2)`,
         );
-      if (hedge.delay >= r.timeout)
+      if (hedge.delay !== 'auto' && hedge.delay >= r.timeout)
         push(
           ['routes', i, 'hedge', 'delay'],
           'invalid_range',
@@ -119,5 +119,13 @@ function checkRoutes(c: PartialConfig, push: ReturnType<typeof pusher>): void {
         );
     }
     if (r.breaker !== null) checkBreaker(r.breaker, ['routes', i, 'breaker'], push);
+    const eb = r.endpoint_breaker;
+    if (eb.max_open_timeout < eb.open_timeout)
+      push(
+        ['routes', i, 'endpoint_breaker', 'max_open_timeout'],
+        'invalid_range',
+        `${formatDuration(eb.max_open_timeout)} is shorter than open_timeout ${formatDuration(eb.open_timeout)}`,
+        'make max_open_timeout >= open_timeout (the OPEN time doubles up to it)',
+      );
   });
 }

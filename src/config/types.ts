@@ -46,6 +46,12 @@ export interface OutlierConfig {
   max_ejection_percent: number;
   /** Latency outliers: a host whose EWMA exceeds factor × the pool's median (and min_latency). */
   latency: { enabled: boolean; factor: number; min_latency: number; min_requests: number };
+  /**
+   * Relative failures (docs/health.md, "Judged against its peers"): a host whose share of failed
+   * tries over `window` exceeds its peers' by `excess`, with at least `min_requests` tries on it
+   * and on its peers. Failures its peers share on the same endpoint are not counted.
+   */
+  failure_rate: { enabled: boolean; excess: number; min_requests: number; window: number };
 }
 
 export interface BreakerConfig {
@@ -112,8 +118,37 @@ export interface RetryConfig {
 
 export interface HedgeConfig {
   enabled: boolean;
-  delay: number; // send a hedge after this long without a response head
+  /**
+   * Send a hedge after this long without a response head: a duration, or 'auto' — the route's
+   * recent p95 time to first byte, never below `min_delay` (docs/proxying.md, "Hedging").
+   */
+  delay: number | 'auto';
+  /** The floor of an 'auto' delay. */
+  min_delay: number;
   max_hedges: number;
+}
+
+/**
+ * The endpoint breaker of a route (docs/health.md, "Endpoints"): an endpoint (method + the first
+ * `segments` path segments below the route's prefix, ids collapsed) that fails on every host is
+ * answered 503 without calling the upstreams, while the route's other endpoints carry on.
+ */
+export interface EndpointBreakerConfig {
+  enabled: boolean;
+  /** Path segments below the route's path_prefix that name an endpoint. */
+  segments: number;
+  /** Endpoints tracked per route; the rest share one overflow endpoint. */
+  max_endpoints: number;
+  window: number;
+  /** Opens when the window's failure share reaches this… */
+  failure_rate_threshold: number;
+  /** …over at least this many tries… */
+  minimum_requests: number;
+  /** …failing on at least this many hosts (or on every host of a smaller pool). */
+  min_hosts: number;
+  open_timeout: number;
+  max_open_timeout: number;
+  half_open_max_probes: number;
 }
 
 export interface RouteMatch {
@@ -132,6 +167,7 @@ export interface RouteConfig {
   hedge: HedgeConfig;
   /** Optional route-level breaker, in addition to the per-host ones. */
   breaker: BreakerConfig | null;
+  endpoint_breaker: EndpointBreakerConfig;
   max_body_bytes: number;
   /** The route's edge cache (docs/caching.md); null = not cached. */
   cache: RouteCacheConfig | null;

@@ -73,6 +73,12 @@ export const ERROR_CODES = {
     meaning: 'The circuit breaker is open: Keel fails fast without calling the upstream.',
     fix: 'Wait for Retry-After; fix the upstream. Breaker state is in GET /api/v1/pools.',
   },
+  KEEL_ERR_ENDPOINT_FAILING: {
+    status: 503,
+    meaning:
+      "This endpoint of the route fails on every host: its endpoint breaker is open and Keel answers without calling the upstreams. The route's other endpoints are served as usual.",
+    fix: 'Wait for Retry-After; fix the failing page or handler. The endpoint and its state are in GET /api/v1/pools.',
+  },
   KEEL_ERR_NO_HEALTHY_HOST: {
     status: 503,
     meaning: 'The pool has no host that may receive traffic.',

@@ -86,9 +86,26 @@ export interface BreakerTransitionEvent {
 export interface HostEjectedEvent {
   pool: string;
   host: string;
-  reason: 'consecutive_5xx' | 'consecutive_gateway_failure' | 'latency';
+  reason: 'consecutive_5xx' | 'consecutive_gateway_failure' | 'latency' | 'failure_rate';
   ejectionMs: number;
   ejections: number; // how many times this host has been ejected (drives the growing duration)
+  at: number;
+}
+
+/**
+ * An endpoint breaker changed state (docs/health.md, "Endpoints"): an endpoint of a route that
+ * fails on every host is refused on its own (open), probed (half_open), or served again (closed).
+ */
+export interface EndpointTransitionEvent {
+  pool: string;
+  route: string;
+  /** The endpoint: method and path pattern, e.g. "GET /broken" or "GET /users/{id}". */
+  endpoint: string;
+  from: BreakerStateName;
+  to: BreakerStateName;
+  reason: string;
+  /** Hosts whose latest answer for the endpoint was a failure, when it opened; 0 otherwise. */
+  failingHosts: number;
   at: number;
 }
 
@@ -151,7 +168,9 @@ export interface RetryEvent {
   attempt: number; // the attempt about to start
   reason: string; // e.g. 'status_503', 'connect', 'timeout', 'hedge'
   allowed: boolean; // false when the retry budget, the deadline or a budget policy refused it
-  refusedBy: '' | 'budget' | 'deadline' | 'attempts' | 'policy'; // policy: an SLO's stop_retries
+  // policy: an SLO's stop_retries; endpoint: the endpoint fails on the other hosts too, or its
+  // breaker is not closed (docs/proxying.md, "Retries")
+  refusedBy: '' | 'budget' | 'deadline' | 'attempts' | 'policy' | 'endpoint';
 }
 
 export interface ConfigReloadEvent {
@@ -199,6 +218,7 @@ export interface KeelEvents {
   'try.done': TryDoneEvent;
   'breaker.transition': BreakerTransitionEvent;
   'host.ejected': HostEjectedEvent;
+  'endpoint.transition': EndpointTransitionEvent;
   'host.restored': HostRestoredEvent;
   'health.check': HealthCheckEvent;
   'health.changed': HealthChangedEvent;

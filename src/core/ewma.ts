@@ -72,6 +72,11 @@ export class Ewma {
     return this.#count;
   }
 
+  /** Clock reading of the latest sample; meaningless while count is 0. */
+  get lastAt(): number {
+    return this.#lastAt;
+  }
+
   reset(): void {
     this.#value = 0;
     this.#count = 0;

@@ -9,6 +9,7 @@ import { ForwardLink } from './forward.js';
 import { RouteBreaker, RouteBreakerLink } from './policy/breaker.js';
 import { BulkheadLink } from './policy/bulkhead.js';
 import { DeadlineLink } from './policy/deadline.js';
+import { EndpointLink } from './policy/endpoint.js';
 import { HedgeLink } from './policy/hedge.js';
 import { PickLink } from './policy/pick.js';
 import { RetryLink } from './policy/retry.js';
@@ -20,8 +21,8 @@ import type { UpstreamPool } from './upstream/types.js';
 /**
  * Builds a route's chain once per config version (docs/architecture.md, "The request path"):
  *
- *   [trace] → [cache | browser] → deadline → bulkhead → retry | hedge → route breaker
- *     → pick (+ host breaker) → [try trace] → forward
+ *   [trace] → [cache | browser] → deadline → [endpoint] → bulkhead → retry | hedge
+ *     → route breaker → pick (+ host breaker) → [try trace] → forward
  *
  * The cache sits above every policy: a hit costs none of them, and a failure reaches it only
  * once retries and breakers have given up, which is when stale-if-error answers
@@ -31,7 +32,9 @@ import type { UpstreamPool } from './upstream/types.js';
  * link for timeout 0, no bulkhead for an unlimited pool, no retry link when neither retry nor
  * hedging is on, no breaker link without route.breaker. The bulkhead sits outside retry (so a
  * request holds one slot for all its tries); the route breaker sits inside it (so it judges every
- * try).
+ * try). The endpoint breaker sits below the cache (a refusal can still be answered stale) and
+ * above the bulkhead and retries (a refusal costs no slot, a probe is one request; docs/health.md,
+ * "Endpoints").
  * `breaker` is the route breaker to use (kept across reloads when its config is unchanged);
  * `trace` is the config version's tracing setup, null when tracing is off (then neither trace
  * link is in the chain and trace headers pass through untouched).
@@ -61,6 +64,8 @@ export function compileRoute(
     links.push(new BrowserCacheLink(browser));
   }
   if (route.timeout > 0) links.push(new DeadlineLink(route.timeout));
+  const eb = route.endpoint_breaker;
+  if (eb.enabled) links.push(new EndpointLink(pool.endpoints(route.name, route.match.path_prefix, eb)));
   if (pool.limiter !== null) {
     links.push(new BulkheadLink(pool.limiter, poolConfig.concurrency.queue_timeout, pool.name, route.name));
   }

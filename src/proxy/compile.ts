@@ -65,6 +65,11 @@ export function compileSnapshot(
   }
   breakers.clear();
   for (const [k, v] of nextBreakers) breakers.set(k, v);
+  // A route that moved away or lost its endpoint breaker leaves no endpoint state behind.
+  for (const { pool } of pools.values()) {
+    const served = config.routes.filter((r) => r.pool === pool.name && r.endpoint_breaker.enabled);
+    pool.keepEndpoints(new Set(served.map((r) => r.name)));
+  }
   return { version, config, router: new Router(routes), routes, pools, rules, cache: edge, refs: 0 };
 }
 

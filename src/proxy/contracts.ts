@@ -44,10 +44,12 @@ export interface OutcomeRecorder {
  * which try a head or a failure came from.
  */
 export interface TryHandle {
-  /** The host it went to. */
-  readonly host: { readonly name: string };
+  /** The host it went to, and its position in the pool (per-host arrays of an endpoint). */
+  readonly host: { readonly name: string; readonly index: number };
   /** When it started, on the gateway's clock. */
   readonly started: number;
+  /** Time to the response head (ms) once one arrived; -1 before. */
+  readonly headMs: number;
   /** Stops the try (client gone, deadline, hedge lost); it then fails with `kind`. Safe at any point. */
   abort(kind: TryErrorKind): void;
   /** The gateway's periodic check of the first-byte and idle timeouts, `elapsedMs` after the last. */

@@ -11,6 +11,7 @@ import type { RequestHead } from './headers.js';
 import type { LiveNode } from './live-list.js';
 import type { BodyLimitOwner, KeelRequest, KeelResponse } from './messages.js';
 import type { RouteInfo, SnapshotInfo } from './snapshot-info.js';
+import type { Endpoint } from './upstream/endpoint.js';
 
 /** What every exchange reads of its gateway (one object per gateway, not per request). */
 export interface GatewayContext {
@@ -74,6 +75,8 @@ export class Exchange implements RequestHead, BodyLimitOwner, LiveNode {
   deadline = Number.POSITIVE_INFINITY;
   /** False once the body is a stream that cannot be sent twice: no retry, no hedge. */
   replayable = true;
+  /** The request's endpoint (EndpointLink): read by retry and hedge, told of every try's end. */
+  endpoint: Endpoint | null = null;
 
   // W3C trace context: TraceLink and adoptTraceContext (trace/); '' and 0 when tracing is off.
   traceId = '';
@@ -116,7 +119,6 @@ export class Exchange implements RequestHead, BodyLimitOwner, LiveNode {
   lastKind: TryErrorKind | '' = '';
   lastCode: ErrorCode | '' = '';
   retryTimer: NodeJS.Timeout | null = null;
-  hedgeTimer: NodeJS.Timeout | null = null;
   /** What the links above the forward link leave for the next try (handover.ts). */
   readonly nextTry = new TryHandover();
 
@@ -161,9 +163,8 @@ export class Exchange implements RequestHead, BodyLimitOwner, LiveNode {
       for (let i = 0; i < copy.length; i++) copy[i]!.abort('aborted');
     }
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
-    if (this.hedgeTimer !== null) clearTimeout(this.hedgeTimer);
     if (this.queueTimer !== null) clearTimeout(this.queueTimer);
-    this.retryTimer = this.hedgeTimer = this.queueTimer = null;
+    this.retryTimer = this.queueTimer = null;
     if (this.ticket !== null) {
       this.route?.pool.limiter?.cancel(this.ticket);
       this.ticket = null;

@@ -238,7 +238,7 @@ export class ForwardTry implements Dispatcher.DispatchHandler, TryHandle {
         ? { kind: 'response', status: this.status, latencyMs }
         : { kind: 'error', error: kind, latencyMs };
     const pool = this.link.pool;
-    pool.tryEnd(this.host, outcome, now);
+    pool.tryEnd(this.host, outcome, now, ex.endpoint);
     this.recorder?.record(outcome);
     if (this.token) pool.retryBudget.releaseRetry();
     const ch = ex.gw.events.tryDone;

@@ -17,8 +17,8 @@ export function errorBody(code: ErrorCode): Buffer {
 
 /**
  * Keel answers the request itself: `KeelError.toJSON()` with the code's status,
- * `content-type: application/json` and `x-keel-error: CODE`. A breaker answer carries
- * Retry-After in whole seconds, rounded up (RFC 9110 §10.2.3). `close` asks node:http to close
+ * `content-type: application/json` and `x-keel-error: CODE`. A breaker answer (host, route or
+ * endpoint breaker) carries Retry-After in whole seconds, rounded up (RFC 9110 §10.2.3). `close` asks node:http to close
  * the connection afterwards (the request body was not read, e.g. 413).
  */
 export function answerError(ex: Exchange, code: ErrorCode, close = false): void {
@@ -37,7 +37,7 @@ export function answerError(ex: Exchange, code: ErrorCode, close = false): void 
     code,
   ];
   if (ex.requestId !== '') headers.push(ex.snap.rules.requestIdHeader, ex.requestId);
-  if (code === 'KEEL_ERR_BREAKER_OPEN') {
+  if (code === 'KEEL_ERR_BREAKER_OPEN' || code === 'KEEL_ERR_ENDPOINT_FAILING') {
     headers.push('retry-after', String(Math.max(1, Math.ceil(ex.retryAfterMs / 1000))));
   }
   if (close || ex.gw.draining) headers.push('connection', 'close');

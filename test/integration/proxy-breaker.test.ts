@@ -16,6 +16,19 @@ after(async () => {
   for (const c of cleanup.reverse()) await c();
 });
 
+/**
+ * Upstreams that drop the connection (a reset: a host breaker's evidence, docs/health.md) while
+ * `state.failing`, and answer 200 after.
+ */
+async function dropping(n: number): Promise<[Upstream[], { failing: boolean }]> {
+  const state = { failing: true };
+  const ups = await upstreams(n, (req, res, up) => {
+    if (state.failing) req.socket.destroy();
+    else hello(req, res, up);
+  });
+  return [ups, state];
+}
+
 /** Upstreams answering 500 while `state.failing`, 200 after. */
 async function flaky(n: number): Promise<[Upstream[], { failing: boolean }]> {
   const state = { failing: true };
@@ -37,7 +50,9 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('circuit breakers through real requests', () => {
   it('host breakers: CLOSED → OPEN (503 + Retry-After, calling nothing) → HALF_OPEN → CLOSED', async () => {
-    const [ups, state] = await flaky(2);
+    // Connection-level failures on every host: the one evidence that opens host breakers by
+    // default (500s on every host open none: proxy-isolation.test.ts).
+    const [ups, state] = await dropping(2);
     const g: Running = await startGateway({
       pools: pool('web', ups, {
         balancer: { algorithm: 'round_robin' },
@@ -64,7 +79,9 @@ describe('circuit breakers through real requests', () => {
       ).size;
 
     await until('both breakers to open', 20, async () => {
-      assert.equal((await send(`${g.url}/f`)).status, 500);
+      const r = await send(`${g.url}/f`);
+      assert.equal(r.status, 502);
+      assert.equal(r.headers['x-keel-error'], 'KEEL_ERR_UPSTREAM_RESET');
       return opened() === 2;
     });
     const hits = ups[0]!.hits + ups[1]!.hits;

@@ -4,8 +4,9 @@
  * within 0.5 percentage points, p95 within one histogram bucket.
  *
  * The upstream decides by path, so the shares are exact: every 10th request is answered 500,
- * 3 in 10 are slow (300 ms), the rest fast. The route has retries off, so no 500 is hidden by a
- * retry and each request is exactly one upstream try. The client shares the process (and the
+ * 3 in 10 are slow (300 ms), the rest fast. The route has retries, hedging and its endpoint
+ * breaker off, so no 500 is hidden by a retry or turned into a fast 503, and each request is
+ * exactly one upstream try. The client shares the process (and the
  * machine, with other test files) with the gateway, so what it measures includes its own
  * scheduling delay; 300 ms puts both p95s in the middle of the (0.25, 0.5] bucket, where that
  * delay cannot move them by more than a bucket, while 150 ms sits 50 ms under a bound.
@@ -44,7 +45,16 @@ describe('truthfulness of /metrics', () => {
     });
     const keel = await startKeel({
       pools: pool('truth', ups, { health: { outlier: { enabled: false } }, breaker: { enabled: false } }),
-      routes: [{ name: 'truth', match: { path_prefix: '/t' }, pool: 'truth', retry: { enabled: false } }],
+      routes: [
+        {
+          name: 'truth',
+          match: { path_prefix: '/t' },
+          pool: 'truth',
+          retry: { enabled: false },
+          hedge: { enabled: false },
+          endpoint_breaker: { enabled: false },
+        },
+      ],
     });
     const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     cleanup.push(async () => {

@@ -39,6 +39,7 @@ export function pool(name: string, hosts: HostView[], o: Partial<PoolView> = {})
     queue_depth: 0,
     retry_budget: { active_requests: 0, active_retries: 0, max_retries: 10 },
     hosts,
+    endpoints: [],
     ...o,
   };
 }

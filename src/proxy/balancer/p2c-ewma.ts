@@ -15,6 +15,12 @@ import type { Balancer, BalancerHost, BalancerOptions, PickContext } from './typ
  * A host with no latency sample yet (latencyEwma 0: new, or back from ejection) takes the other
  * candidate's latency: neutral, so it is compared on in-flight load alone and gets tried, instead
  * of either winning every draw (0 cost) and taking a burst, or never being chosen at all.
+ *
+ * So does a host whose latest sample is STALE_MS older than its rival's: a host that was slow
+ * wins no draw, gets no sample and would never be tried again, though it may have recovered long
+ * ago. Judged on load alone it takes a few requests (a hedge bounds what they cost,
+ * docs/proxying.md "Hedging"), and their answers say whether it is still slow. Comparing the two
+ * hosts' sample times needs no clock read.
  */
 export class P2cEwmaBalancer<H extends BalancerHost = BalancerHost> implements Balancer<H> {
   readonly algorithm = 'p2c_ewma';
@@ -52,9 +58,17 @@ export class P2cEwmaBalancer<H extends BalancerHost = BalancerHost> implements B
   }
 }
 
+/** Five half-lives of the hosts' latency EWMA (upstream/host.ts): its old value weighs 3 %. */
+export const STALE_MS = 10_000;
+
 function cheaper<H extends BalancerHost>(a: H, b: H): H {
   let la = a.latencyEwma;
   let lb = b.latencyEwma;
+  if (la > 0 && lb > 0) {
+    const age = (b.latencyAt ?? 0) - (a.latencyAt ?? 0);
+    if (age > STALE_MS) la = 0;
+    else if (age < -STALE_MS) lb = 0;
+  }
   if (la <= 0) la = lb > 0 ? lb : 1; // unknown: neutral, see the class comment
   if (lb <= 0) lb = la;
   const costA = ((a.inFlight + 1) * la) / a.weight;

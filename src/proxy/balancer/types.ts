@@ -13,6 +13,8 @@ export interface BalancerHost {
   readonly inFlight: number;
   /** Latency EWMA in ms; 0 when nothing is known yet. */
   readonly latencyEwma: number;
+  /** Clock reading of the EWMA's latest sample, when the host keeps one (p2c_ewma forgets stale ones). */
+  readonly latencyAt?: number;
 }
 
 export interface PickContext {

@@ -20,6 +20,8 @@ const CONSTRUCTED = ['req', 'res', 'gw', 'snap', 'start', 'method'];
 const OWN = [
   // the refresh sends no body, so it has no framing of its own either
   ...['contentLength', 'chunked', 'framing', 'body', 'replayable'],
+  // the endpoint link below the cache finds the refresh's own endpoint
+  'endpoint',
   // set by the refresh itself (the stored validators) and by the links below the cache
   ...['upHeaders', 'deadline'],
   ...['state', 'status', 'errorCode', 'answerHost', 'retryAfterMs', 'lastKind', 'lastCode', 'shed'],
@@ -27,7 +29,7 @@ const OWN = [
   ...['tries', 'retries', 'hedges', 'live', 'firstHostId', 'tried'],
   // the hand-over to the next try (handover.ts): a TryHandover of its own
   'nextTry',
-  ...['retryTimer', 'hedgeTimer', 'queueTimer', 'ticket', 'slot'],
+  ...['retryTimer', 'queueTimer', 'ticket', 'slot'],
   // a detached exchange is never in the gateway's in-flight list
   ...['livePrev', 'liveNext', 'inLive'],
 ];

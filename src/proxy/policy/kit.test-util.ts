@@ -1,6 +1,7 @@
 /** A chain without sockets: fake hosts record undici dispatches; tests drive the handlers. */
 import type { Dispatcher } from 'undici';
 import { validateConfig } from '../../config/index.js';
+import type { EndpointBreakerConfig } from '../../config/types.js';
 import type { CircuitBreaker } from '../../core/breaker.js';
 import { ManualClock } from '../../core/clock.js';
 import { EventBus, type EventName, type KeelEvents } from '../../core/events.js';
@@ -16,9 +17,13 @@ import type { ForwardTry } from '../forward.js';
 import type { KeelRequest, KeelResponse } from '../messages.js';
 import type { CompiledRoute, Snapshot } from '../snapshot.js';
 import { TrustedProxies } from '../trust.js';
+import type { Endpoint } from '../upstream/endpoint.js';
+import { EndpointTable } from '../upstream/endpoints.js';
 import type { PoolView, UpstreamHost, UpstreamPool } from '../upstream/types.js';
 
 export class FakeHost implements UpstreamHost {
+  /** Its place in the FakePool that holds it (set by the pool). */
+  index = 0;
   readonly name: string;
   readonly origin: string;
   readonly weight = 1;
@@ -49,12 +54,27 @@ export class FakePool implements UpstreamPool {
   limiter: ConcurrencyLimiter | null = null;
   readonly refuse = new Set<string>();
   readonly ended: Array<[string, TryOutcome]> = [];
+  /** The clock of its endpoint tables (Kit sets its own). */
+  clock = new ManualClock(1_000_000);
+  readonly bus = new EventBus();
   constructor(
     readonly hosts: FakeHost[],
     budget = { ratio: 0.2, minConcurrent: 3 },
   ) {
     this.retryBudget = new RetryBudget(budget);
+    hosts.forEach((h, i) => {
+      h.index = i;
+    });
   }
+  endpoints(route: string, prefix: string, config: EndpointBreakerConfig): EndpointTable {
+    return new EndpointTable(route, prefix, config, {
+      pool: this.name,
+      hosts: this.hosts.length,
+      clock: this.clock,
+      bus: this.bus,
+    });
+  }
+  keepEndpoints(): void {}
   /** The first host not excluded; among all when every host is excluded (balancer contract). */
   pick(ctx: PickContext): UpstreamHost | undefined {
     return this.hosts.find((h) => !ctx.exclude?.has(h.id)) ?? this.hosts[0];
@@ -62,8 +82,9 @@ export class FakePool implements UpstreamPool {
   tryStart(host: UpstreamHost): boolean {
     return !this.refuse.has(host.id);
   }
-  tryEnd(host: UpstreamHost, outcome: TryOutcome): void {
+  tryEnd(host: UpstreamHost, outcome: TryOutcome, now?: number, endpoint?: Endpoint | null): void {
     this.ended.push([host.id, outcome]);
+    endpoint?.report(host.index, outcome, now ?? this.clock.now());
   }
   start(): void {}
   async close(): Promise<void> {}
@@ -111,6 +132,7 @@ export class Kit {
       noRetry: new Set(),
       shedShare: new Map(),
     };
+    pool.clock = this.clock;
     this.route = compileRoute(r.config.routes[0]!, pool, r.config.pools.web!, null);
     this.snap = {
       version: 't',

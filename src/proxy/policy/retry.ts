@@ -15,6 +15,15 @@ import { bufferSmallBody } from './replay.js';
  * budget; none starts after the deadline. A retryable status with no retry left is passed through
  * as the upstream sent it; a final connect/reset/timeout maps to 502/502/504.
  *
+ * Two exceptions, both about what a retry can achieve:
+ * - A connect failure cost no upstream any work: the request goes to another host at once,
+ *   whatever the budget says (it takes a token if one is free, to be counted) and whatever its
+ *   method, since it provably never left (nginx's `proxy_next_upstream error`); bounded by the
+ *   attempts, the pool's size and the deadline ("failover").
+ * - A status or timeout is not retried when the request's endpoint fails on the other hosts too,
+ *   or its endpoint breaker is not closed: another host would only fail it again
+ *   (docs/health.md, "Endpoints").
+ *
  * Several tries may be live at once when the HedgeLink subclass is used; a result then only ends
  * the request when no other try is still running.
  */
@@ -50,7 +59,10 @@ export class RetryLink extends Link<Exchange> {
     if (ex.replayable && this.#statuses.has(status)) {
       if (ex.live.length > 1) return false; // a hedge still runs: let it answer instead
       const delay = this.#delayFor(ex, raw);
-      if (this.admit(ex, `status_${status}`, delay)) {
+      if (
+        this.#endpointAllows(ex, t, `status_${status}`) &&
+        this.admit(ex, `status_${status}`, delay) === ''
+      ) {
         this.#schedule(ex, delay);
         return false;
       }
@@ -74,7 +86,19 @@ export class RetryLink extends Link<Exchange> {
       }
     }
     if (ex.live.length > 0) return; // another try is still running; its result decides
-    if (t !== null && ex.replayable && this.#retryable(kind)) {
+    if (t !== null && kind === 'connect' && this.#failover(ex)) {
+      if (this.#limits(ex, kind, 0) === '') {
+        ex.lastKind = kind;
+        ex.lastCode = code;
+        this.#schedule(ex, 0);
+        return;
+      }
+    } else if (
+      t !== null &&
+      ex.replayable &&
+      this.#retryable(kind) &&
+      (kind !== 'timeout' || this.#endpointAllows(ex, t, kind))
+    ) {
       const delay = fullJitterBackoff(
         ex.retries + 1,
         this.#cfg.backoff.base,
@@ -99,14 +123,40 @@ export class RetryLink extends Link<Exchange> {
    * the `retry` event either way. Used when the decision cannot wait: a retryable answer is
    * discarded only if its retry is certain, and a hedge starts at once.
    */
-  protected admit(ex: Exchange, reason: string, delayMs: number): boolean {
-    if (this.#limits(ex, reason, delayMs) !== '') return false;
+  protected admit(ex: Exchange, reason: string, delayMs: number): RetryEvent['refusedBy'] {
+    const limit = this.#limits(ex, reason, delayMs);
+    if (limit !== '') return limit;
     const allowed = this.pool.retryBudget.tryAcquireRetry();
     this.#publish(ex, reason, allowed ? '' : 'budget');
-    if (!allowed) return false;
+    if (!allowed) return 'budget';
     ex.nextTry.token = true;
     if (ex.tried === null) ex.tried = new Set([ex.firstHostId]);
-    return true;
+    return '';
+  }
+
+  /**
+   * A connect failure may go to another host whatever the budget: the route retries connect
+   * failures, its body can be sent again (none, buffered, or a stream nothing read — undici
+   * reads a body only once connected), and a host is left that this request has not tried.
+   */
+  #failover(ex: Exchange): boolean {
+    const cfg = this.#cfg;
+    if (!cfg.enabled || !cfg.on.connect_failure) return false;
+    const body = ex.body;
+    if (body !== null && !Buffer.isBuffer(body) && (body.readableDidRead || body.destroyed)) return false;
+    return ex.tries < this.pool.hosts.length;
+  }
+
+  /**
+   * Would another host do better? Not when the endpoint's breaker is not closed (it fails
+   * everywhere, or this request is its probe), nor when its latest answers on the other hosts
+   * failed too (judge.ts, "explained"). Publishes the refusal.
+   */
+  #endpointAllows(ex: Exchange, t: TryHandle, reason: string): boolean {
+    const ep = ex.endpoint;
+    if (ep === null || (ep.closed && !ep.explains(t.host.index, ex.gw.clock.now()))) return true;
+    this.#publish(ex, reason, 'endpoint');
+    return false;
   }
 
   /** Budget policy, attempts and deadline; publishes the refusal (an allowed retry is published later). */
@@ -178,12 +228,15 @@ export class RetryLink extends Link<Exchange> {
       ex.lastKind = '';
       ex.lastCode = '';
       const allowed = this.pool.retryBudget.tryAcquireRetry();
-      this.#publish(ex, kind, allowed ? '' : 'budget');
-      if (!allowed) {
+      // A failover goes whatever the budget says (see the class comment): a free token only
+      // counts it.
+      const failover = kind === 'connect' && this.#failover(ex);
+      this.#publish(ex, kind, allowed || failover ? '' : 'budget');
+      if (!allowed && !failover) {
         this.up.fail(ex, null, kind, code);
         return;
       }
-      ex.nextTry.token = true;
+      ex.nextTry.token = allowed;
       if (ex.tried === null) ex.tried = new Set([ex.firstHostId]);
     }
     this.startTry(ex);

@@ -40,6 +40,7 @@ export class BreakerWatch {
       });
     }
     host.breakerOpen = t.to === 'open';
+    host.breakerSoft = host.breakerOpen && host.softFailure;
     this.#timers.get(host)?.();
     this.#timers.delete(host);
     if (host.breakerOpen && !this.#closed) {

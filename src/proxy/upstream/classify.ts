@@ -36,6 +36,29 @@ export function breakerClassifier(failureOn: BreakerConfig['failure_on']): (o: T
 }
 
 /**
+ * Connection-level failures: the host could not be reached, or dropped the connection. The only
+ * evidence a host is judged on absolutely, in any pool, even of one host (docs/health.md, "Judged
+ * against its peers"). A 5xx or a timeout may be the request's endpoint failing on every host.
+ */
+export function isConnectionFailure(o: TryOutcome): boolean {
+  return o.kind === 'error' && (o.error === 'connect' || o.error === 'reset');
+}
+
+/** What a try says about its endpoint. */
+export const EP_NONE = 0; // nothing: never answered (connect, reset), aborted, refused
+export const EP_OK = 1;
+export const EP_FAIL = 2; // a 5xx, or no head in time (timeout), or a body that stalled (idle)
+
+/**
+ * Endpoint evidence: any 5xx (502/503/504 included: the endpoint may fail behind the host's own
+ * proxy on every host alike) and timeouts. Connection failures say nothing about the endpoint.
+ */
+export function endpointVerdict(o: TryOutcome): number {
+  if (o.kind === 'response') return o.status >= 500 ? EP_FAIL : EP_OK;
+  return o.error === 'timeout' || o.error === 'idle' ? EP_FAIL : EP_NONE;
+}
+
+/**
  * Outlier classes. Gateway failures (connect, reset, timeout, idle stall) also count toward the
  * 5xx streak, as in Envoy, since the client would have seen a 502/504 for them.
  */

@@ -3,6 +3,7 @@ import type { BreakerConfig, HostConfig, PoolConfig } from '../../config/types.j
 import { type BreakerOptions, type BreakerTransition, CircuitBreaker } from '../../core/breaker.js';
 import type { Clock } from '../../core/clock.js';
 import { Ewma } from '../../core/ewma.js';
+import { RollingCounter } from '../../core/window.js';
 import { slowStartFactor } from './slow-start.js';
 import type { UpstreamHost } from './types.js';
 
@@ -68,6 +69,8 @@ export class HeldClock implements Clock {
  * (health checker, outlier detector, breaker watch) mutate and the candidate set reads.
  */
 export class Host implements UpstreamHost {
+  /** Position in the pool: indexes per-host arrays (endpoints). */
+  readonly index: number;
   readonly id: string;
   readonly name: string;
   readonly origin: string;
@@ -88,6 +91,15 @@ export class Host implements UpstreamHost {
   consecutiveGatewayFailures = 0;
   /** Mirrors breaker state 'open' (kept by transitions, so candidate checks never poke the breaker). */
   breakerOpen = false;
+  /**
+   * The breaker opened on 5xx-type evidence (failure_on.server_errors, timeouts, statuses), not a
+   * connection failure: in panic the pool routes to it anyway (docs/health.md, "No blackout").
+   */
+  breakerSoft = false;
+  /** The failure last given to the breaker was 5xx-type: read when it opens. */
+  softFailure = false;
+  /** Tries and failures for relative ejection (outlier failure_rate); null when it is off. */
+  readonly tries: RollingCounter | null;
   /** Start of the current slow-start ramp; -Infinity when none. */
   slowStartFrom = Number.NEGATIVE_INFINITY;
   readonly #clock: Clock;
@@ -95,10 +107,12 @@ export class Host implements UpstreamHost {
 
   constructor(
     cfg: HostConfig,
+    index: number,
     pool: PoolConfig,
     clock: Clock,
     onBreakerTransition: (host: Host, t: BreakerTransition) => void,
   ) {
+    this.index = index;
     this.id = hostId(cfg.url);
     this.name = cfg.name || this.id;
     this.origin = new URL(cfg.url).origin;
@@ -106,6 +120,11 @@ export class Host implements UpstreamHost {
     this.#clock = clock;
     this.#slowStartMs = pool.health.slow_start;
     this.ewma = new Ewma({ halfLifeMs: LATENCY_HALF_LIFE_MS }, clock);
+    const fr = pool.health.outlier.failure_rate;
+    this.tries =
+      pool.health.outlier.enabled && fr.enabled
+        ? new RollingCounter({ windowMs: fr.window, buckets: 10 }, clock)
+        : null;
     this.breaker = pool.breaker.enabled
       ? new CircuitBreaker(breakerOptions(pool.breaker), clock, (t) => onBreakerTransition(this, t))
       : null;
@@ -128,6 +147,10 @@ export class Host implements UpstreamHost {
   get latencyEwma(): number {
     return this.ewma.value;
   }
+  /** When the latency EWMA last had a sample (p2c_ewma forgets a stale one). */
+  get latencyAt(): number {
+    return this.ewma.lastAt;
+  }
   get ejected(): boolean {
     return this.ejectedUntil > 0;
   }
@@ -144,6 +167,7 @@ export class Host implements UpstreamHost {
     this.consecutive5xx = 0;
     this.consecutiveGatewayFailures = 0;
     this.ewma.reset();
+    this.tries?.reset();
     this.slowStartFrom = now;
   }
 }

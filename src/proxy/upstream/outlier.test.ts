@@ -2,8 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fail, harness, poolConfig, respond } from './pool.test-util.js';
 
+/** consecutive_5xx is off by default (failure_rate judges 5xx against the peers); these turn it on. */
+const with5xx = () => poolConfig({ health: { outlier: { consecutive_5xx: 5 } } });
+
 test('5 consecutive 5xx eject the host for base_ejection and publish host.ejected', async (t) => {
-  const h = harness(poolConfig());
+  const h = harness(with5xx());
   t.after(() => h.pool.close());
   const h0 = h.host('h0');
   respond(h, h0, 503, 4);
@@ -46,7 +49,7 @@ test('consecutive gateway failures eject sooner; aborted and other are neutral',
 });
 
 test('a 5xx between gateway failures resets the gateway streak but both feed the 5xx streak', async (t) => {
-  const h = harness(poolConfig());
+  const h = harness(with5xx());
   t.after(() => h.pool.close());
   const h0 = h.host('h0');
   fail(h, h0, 'connect', 2);
@@ -159,7 +162,7 @@ test('no latency ejection under min_latency, nor when the whole pool is slow', a
 });
 
 test('on return the host forgets its EWMA and streaks, and ramps up with slow start', async (t) => {
-  const h = harness(poolConfig({ health: { outlier: { latency: { enabled: false } } } }));
+  const h = harness(poolConfig({ health: { outlier: { consecutive_5xx: 5, latency: { enabled: false } } } }));
   t.after(() => h.pool.close());
   const h0 = h.host('h0');
   respond(h, h0, 500, 4, 900);

@@ -1,4 +1,4 @@
-import type { PoolConfig } from '../../config/types.js';
+import type { EndpointBreakerConfig, PoolConfig } from '../../config/types.js';
 import type { Clock } from '../../core/clock.js';
 import type { EventBus } from '../../core/events.js';
 import { ConcurrencyLimiter } from '../../core/limiter.js';
@@ -9,9 +9,18 @@ import type { Balancer, PickContext } from '../balancer/types.js';
 import type { TryOutcome } from '../contracts.js';
 import { BreakerWatch } from './breaker-watch.js';
 import { CandidateSet } from './candidates.js';
-import { type BreakerVerdict, breakerClassifier, isLatencySample, outlierClass } from './classify.js';
+import {
+  type BreakerVerdict,
+  breakerClassifier,
+  isConnectionFailure,
+  isLatencySample,
+  outlierClass,
+} from './classify.js';
+import type { Endpoint } from './endpoint.js';
+import { EndpointTable } from './endpoints.js';
 import { HealthChecker } from './health-checker.js';
 import { HeldClock, Host } from './host.js';
+import { outAllowed } from './judge.js';
 import { OutlierDetector } from './outlier.js';
 import { realScheduler, type Scheduler } from './timers.js';
 import type { PoolView, UpstreamHost, UpstreamPool } from './types.js';
@@ -46,6 +55,10 @@ class LivePool implements UpstreamPool {
   readonly #outlier: OutlierDetector | null;
   readonly #health: HealthChecker | null;
   readonly #verdict: (o: TryOutcome) => BreakerVerdict;
+  readonly #maxOutPercent: number;
+  readonly #bus: EventBus;
+  /** The endpoint tables of the routes served by this pool, by route name. */
+  readonly #endpoints = new Map<string, EndpointTable>();
   #started = false;
 
   constructor(config: PoolConfig, deps: PoolDeps) {
@@ -55,8 +68,10 @@ class LivePool implements UpstreamPool {
     this.#clock = deps.clock;
     this.#hostClock = new HeldClock(deps.clock);
     this.#breakers = new BreakerWatch(config.name, { bus: deps.bus, scheduler, onChange });
+    this.#bus = deps.bus;
+    this.#maxOutPercent = config.health.outlier.max_ejection_percent;
     this.hosts = config.hosts.map(
-      (h) => new Host(h, config, this.#hostClock, (host, t) => this.#breakers.onTransition(host, t)),
+      (h, i) => new Host(h, i, config, this.#hostClock, (host, t) => this.#breakers.onTransition(host, t)),
     );
     this.retryBudget = new RetryBudget({
       ratio: config.retry_budget.ratio,
@@ -114,22 +129,29 @@ class LivePool implements UpstreamPool {
 
   tryStart(host: UpstreamHost): boolean {
     const h = host as Host;
-    if (h.breaker !== null && !h.breaker.tryAcquire()) return false;
+    // In panic a breaker opened on 5xx-type evidence does not refuse (docs/health.md, "No blackout").
+    if (h.breaker !== null && !h.breaker.tryAcquire() && !(h.breakerSoft && this.#candidates.panic)) {
+      return false;
+    }
     h.inFlight++;
     return true;
   }
 
-  tryEnd(host: UpstreamHost, outcome: TryOutcome, now?: number): void {
+  tryEnd(host: UpstreamHost, outcome: TryOutcome, now?: number, endpoint: Endpoint | null = null): void {
     // A try refused by the breaker never started (tryStart returned false): nothing to undo.
     if (outcome.kind === 'error' && outcome.error === 'breaker_open') return;
     const h = host as Host;
     if (h.inFlight > 0) h.inFlight--;
-    // The EWMA and the breaker's window each read the clock: one reading (the caller's, when it
-    // has one) serves both (Date.now is ~1 % of a request, docs/benchmarks.md "Profile").
+    // The EWMA, the breaker's window and the endpoint each read the clock: one reading (the
+    // caller's, when it has one) serves them all (Date.now is ~1 % of a request,
+    // docs/benchmarks.md "Profile").
     const clock = this.#hostClock;
     clock.hold(now ?? this.#clock.now());
     try {
-      const sample = isLatencySample(outcome);
+      // A request against its endpoint: a failure its peers share there is not the host's
+      // (docs/health.md, "Judged against its peers"). Judged before this try is recorded.
+      const explained = endpoint?.report(h.index, outcome, clock.now()) === true;
+      const sample = isLatencySample(outcome) || this.#lowerBound(h, outcome);
       if (sample) h.ewma.update(outcome.latencyMs);
       const b = h.breaker;
       if (b !== null) {
@@ -138,7 +160,15 @@ class LivePool implements UpstreamPool {
             b.onSuccess();
             break;
           case 'failure':
-            b.onFailure(outcome.kind === 'response' ? `status_${outcome.status}` : outcome.error);
+            if (isConnectionFailure(outcome)) {
+              h.softFailure = false;
+              b.onFailure(outcome.kind === 'response' ? `status_${outcome.status}` : outcome.error);
+            } else if (explained || !this.#mayTakeOut(h)) {
+              b.onIgnored();
+            } else {
+              h.softFailure = true;
+              b.onFailure(outcome.kind === 'response' ? `status_${outcome.status}` : outcome.error);
+            }
             break;
           case 'ignored':
             b.onIgnored();
@@ -147,12 +177,51 @@ class LivePool implements UpstreamPool {
       }
       const outlier = this.#outlier;
       if (outlier !== null) {
-        outlier.record(h, outlierClass(outcome));
+        outlier.record(h, explained ? 'neutral' : outlierClass(outcome));
         if (sample) outlier.checkLatency(h);
       }
     } finally {
       clock.release();
     }
+  }
+
+  /**
+   * A try that was stopped (a hedge won, the client left, the deadline) waited at least its
+   * elapsed time: a lower bound of the host's latency. Taken as a sample only when above the
+   * EWMA, so the balancer learns that a host turned slow before its slow answers arrive, and a
+   * client that leaves early never makes a host look fast.
+   */
+  #lowerBound(h: Host, o: TryOutcome): boolean {
+    return o.kind === 'error' && o.error === 'aborted' && h.ewma.count > 0 && o.latencyMs > h.ewma.value;
+  }
+
+  /**
+   * May a 5xx-type failure count toward opening this host's breaker? Not when that would take
+   * more than max_ejection_percent of the pool out of service, nor its last host
+   * (docs/health.md, "No blackout"). Read only on such failures.
+   */
+  #mayTakeOut(h: Host): boolean {
+    if (!h.available) return true;
+    let out = 0;
+    for (const x of this.hosts) if (!x.available) out++;
+    return out < outAllowed(this.hosts.length, this.#maxOutPercent, true);
+  }
+
+  endpoints(route: string, prefix: string, config: EndpointBreakerConfig): EndpointTable {
+    const old = this.#endpoints.get(route);
+    if (old !== undefined && old.prefix === prefix && sameConfig(old.config, config)) return old;
+    const table = new EndpointTable(route, prefix, config, {
+      pool: this.name,
+      hosts: this.hosts.length,
+      clock: this.#hostClock,
+      bus: this.#bus,
+    });
+    this.#endpoints.set(route, table);
+    return table;
+  }
+
+  keepEndpoints(routes: ReadonlySet<string>): void {
+    for (const route of this.#endpoints.keys()) if (!routes.has(route)) this.#endpoints.delete(route);
   }
 
   #healthChanged(host: Host, healthy: boolean, bus: EventBus): void {
@@ -196,6 +265,12 @@ class LivePool implements UpstreamPool {
         max_retries: rb.maxRetries,
       },
       hosts,
+      endpoints: [...this.#endpoints.values()].flatMap((t) => t.views()),
     };
   }
+}
+
+function sameConfig(a: EndpointBreakerConfig, b: EndpointBreakerConfig): boolean {
+  for (const k of Object.keys(a) as Array<keyof EndpointBreakerConfig>) if (a[k] !== b[k]) return false;
+  return true;
 }
