@@ -5,7 +5,7 @@
 import type { ConfigProblem, RouteMatch } from '../config/types.js';
 import type { PoolView } from '../proxy/upstream/types.js';
 
-export type { HostView, PoolView } from '../proxy/upstream/types.js';
+export type { EndpointView, HostView, PoolView } from '../proxy/upstream/types.js';
 /** GET /api/v1/series (the dashboard's charts): RED per route and per pool at a 2 s step. */
 export type { RedSeries, SeriesResponse } from '../telemetry/series.js';
 
@@ -91,6 +91,8 @@ export interface DemoFault {
   mode: 'ok' | 'down' | 'slow' | 'errors';
   latency_ms: number;
   error_rate: number;
+  /** Only paths under this prefix meet the fault (one broken endpoint); absent = the whole host. */
+  path_prefix?: string;
 }
 
 export interface DemoUpstreamInfo {

@@ -75,7 +75,56 @@ describe('DemoUpstream', () => {
   });
 });
 
+describe('DemoUpstream: a fault scoped to a path (one broken endpoint)', () => {
+  const up = new DemoUpstream({ name: 'app-2', port: 0 }, { random: scriptedRandom([0.5]) });
+  after(() => up.close());
+
+  it('errors meet only the paths under path_prefix, at a segment boundary', async () => {
+    await up.start();
+    await up.setFault({ mode: 'errors', latency_ms: 0, error_rate: 1, path_prefix: '/broken' });
+    for (const path of ['/broken', '/broken/7', '/broken?x=1']) {
+      assert.equal((await get(up.port, path)).status, 500, path);
+    }
+    for (const path of ['/brokenx', '/hello', '/', '/other/broken']) {
+      assert.equal((await get(up.port, path)).status, 200, path);
+    }
+    assert.equal(up.view().fault.path_prefix, '/broken');
+  });
+
+  it('slow meets only the paths under path_prefix; a fault without a path meets every path', async () => {
+    await up.setFault({ mode: 'slow', latency_ms: 150, error_rate: 0, path_prefix: '/reports' });
+    assert.ok((await get(up.port, '/reports/1')).ms >= 140);
+    assert.ok((await get(up.port, '/fast')).ms < 140);
+    await up.setFault({ mode: 'errors', latency_ms: 0, error_rate: 1 });
+    assert.equal((await get(up.port, '/anything')).status, 500);
+    assert.equal(up.view().fault.path_prefix, undefined);
+    await up.setFault({ mode: 'ok', latency_ms: 0, error_rate: 0 });
+  });
+});
+
 describe('parseFault', () => {
+  it('takes an optional path_prefix for slow and errors faults', () => {
+    assert.deepEqual(parseFault({ mode: 'errors', error_rate: 1, path_prefix: '/broken' }), {
+      ok: true,
+      fault: { mode: 'errors', latency_ms: 0, error_rate: 1, path_prefix: '/broken' },
+    });
+    assert.deepEqual(parseFault({ mode: 'errors', path_prefix: null }), {
+      ok: true,
+      fault: { mode: 'errors', latency_ms: 0, error_rate: 1 },
+    });
+    for (const [body, needle] of [
+      [{ mode: 'errors', path_prefix: 'broken' }, 'starting with "/"'],
+      [{ mode: 'errors', path_prefix: '/a b' }, 'path_prefix'],
+      [{ mode: 'errors', path_prefix: 7 }, 'path_prefix'],
+      [{ mode: 'down', path_prefix: '/broken' }, 'only "slow" and "errors"'],
+      [{ mode: 'ok', path_prefix: '/broken' }, 'whole host'],
+    ] as const) {
+      const r = parseFault(body);
+      assert.equal(r.ok, false, JSON.stringify(body));
+      if (!r.ok) assert.match(r.message, new RegExp(needle));
+    }
+  });
+
   it('fills defaults per mode', () => {
     assert.deepEqual(parseFault({ mode: 'slow' }), {
       ok: true,

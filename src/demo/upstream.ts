@@ -9,7 +9,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { mathRandom, type Random } from '../core/random.js';
-import type { Fault } from './fault.js';
+import { type Fault, faultApplies } from './fault.js';
 
 export interface DemoUpstreamView {
   name: string;
@@ -99,7 +99,9 @@ export class DemoUpstream {
     this.#requests++;
     req.resume(); // drain any request body; the demo answers without reading it
     const f = this.#fault;
-    const fail = f.mode === 'errors' && this.#random.next() < f.error_rate;
+    // A fault scoped to a path (one broken endpoint) leaves the host's other paths alone.
+    const applies = faultApplies(f, req.url ?? '/');
+    const fail = applies && f.mode === 'errors' && this.#random.next() < f.error_rate;
     const answer = () => {
       if (res.destroyed) return;
       const healthz = req.url === '/healthz' || req.url?.startsWith('/healthz?') === true;
@@ -122,7 +124,7 @@ export class DemoUpstream {
       res.writeHead(status, headers);
       res.end(text);
     };
-    if (f.latency_ms <= 0) {
+    if (f.latency_ms <= 0 || !applies) {
       answer();
       return;
     }

@@ -141,6 +141,14 @@ describe('keel demo fault: arguments are checked before calling the admin API', 
     );
     assert.match(keel('demo', 'fault', 'app-2', 'down', '--admin', 'ftp://x').stderr, /http:\/\/ URL/);
   });
+  it('refuses a path that is not one, and a path on a fault of the whole host', () => {
+    const bad = keel('demo', 'fault', 'app-1', 'errors', '--path', 'broken', ...unreachable);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /path_prefix: got "broken"; expected a path starting with "\/"/);
+    const down = keel('demo', 'fault', 'app-1', 'down', '--path', '/broken', ...unreachable);
+    assert.equal(down.code, 1);
+    assert.match(down.stderr, /only "slow" and "errors" faults take a path/);
+  });
   it('missing arguments print usage', () => {
     const r = keel('demo', 'fault', 'app-2');
     assert.equal(r.code, 1);

@@ -9,6 +9,7 @@ import { UserError } from '../errors.js';
 interface FaultOpts {
   latencyMs?: number;
   errorRate?: number;
+  path?: string;
   admin: string;
   token?: string;
 }
@@ -22,6 +23,10 @@ export function registerFault(demo: Command): void {
     .argument('<mode>', FAULT_MODES.join(' | '))
     .option('--latency-ms <ms>', 'added latency (slow defaults to 2000)', intArg(0, 600_000))
     .option('--error-rate <rate>', 'share of 500 answers in errors mode, 0..1 (default 1)', rateArg)
+    .option(
+      '--path <prefix>',
+      'only requests under this path prefix meet a slow or errors fault (e.g. /broken)',
+    )
     .option('--admin <url>', 'admin server of the running demo', urlArg, 'http://127.0.0.1:9901')
     .option(
       '--token <token>',
@@ -29,10 +34,10 @@ export function registerFault(demo: Command): void {
     )
     .addHelpText(
       'after',
-      `\nExamples:\n  $ ${k} demo fault app-2 down\n  $ ${k} demo fault app-3 slow --latency-ms 1500\n  $ ${k} demo fault app-1 errors --error-rate 0.3\n  $ ${k} demo fault app-2 ok`,
+      `\nExamples:\n  $ ${k} demo fault app-2 down\n  $ ${k} demo fault app-3 slow --latency-ms 1500\n  $ ${k} demo fault app-1 errors --error-rate 0.3\n  $ ${k} demo fault app-1 errors --error-rate 1 --path /broken\n  $ ${k} demo fault app-2 ok`,
     )
     .action(async (name: string, mode: string, opts: FaultOpts) => {
-      const body = { mode, latency_ms: opts.latencyMs, error_rate: opts.errorRate };
+      const body = { mode, latency_ms: opts.latencyMs, error_rate: opts.errorRate, path_prefix: opts.path };
       const parsed = parseFault(body);
       if (!parsed.ok) throw new UserError(parsed.message);
       const token = adminToken(opts.admin, opts.token);
@@ -66,6 +71,7 @@ export function registerFault(demo: Command): void {
       const f = parsed.fault;
       const extra = f.mode === 'slow' || f.latency_ms > 0 ? ` latency_ms=${f.latency_ms}` : '';
       const rate = f.mode === 'errors' ? ` error_rate=${f.error_rate}` : '';
-      process.stdout.write(`${name}: ${f.mode}${extra}${rate}\n`);
+      const path = f.path_prefix === undefined ? '' : ` path_prefix=${f.path_prefix}`;
+      process.stdout.write(`${name}: ${f.mode}${extra}${rate}${path}\n`);
     });
 }
