@@ -8,6 +8,7 @@ export interface TestHost extends BalancerHost {
   weight: number;
   inFlight: number;
   latencyEwma: number;
+  latencyAt?: number;
 }
 
 export function testHost(id: string, fields: Partial<Omit<TestHost, 'id'>> = {}): TestHost {

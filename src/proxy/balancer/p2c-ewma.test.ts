@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { seededRandom } from '../../core/random.js';
 import { type TestHost, tally, testHost } from './hosts.test-util.js';
-import { P2cEwmaBalancer } from './p2c-ewma.js';
+import { P2cEwmaBalancer, STALE_MS } from './p2c-ewma.js';
 
 const none = { key: undefined, exclude: undefined };
 
@@ -32,6 +32,20 @@ function simulate(hosts: TestHost[], rate: number, ms: number, seed: number): Ma
 }
 
 describe('P2cEwmaBalancer', () => {
+  it('a host that was slow wins no draw; once its sample is stale it is tried again on load alone', () => {
+    const b = new P2cEwmaBalancer<TestHost>({ random: seededRandom(3) });
+    const fast = testHost('fast', { latencyEwma: 2, latencyAt: 1000 });
+    const slow = testHost('slow', { latencyEwma: 150, latencyAt: 1000 });
+    b.update([fast, slow]);
+    const picks = () => tally(Array.from({ length: 100 }, () => b.pick(none))).get('slow') ?? 0;
+    assert.equal(picks(), 0, 'slow loses every draw');
+    fast.latencyAt = 1000 + STALE_MS;
+    assert.equal(picks(), 0, 'not stale yet');
+    fast.latencyAt = 1001 + STALE_MS;
+    fast.inFlight = 3;
+    assert.equal(picks(), 100, 'stale: compared on in-flight load alone');
+  });
+
   it('returns the only candidate', () => {
     const b = new P2cEwmaBalancer({ random: seededRandom(1) });
     const only = testHost('a', { inFlight: 99, latencyEwma: 9999 });

@@ -5,7 +5,7 @@ import type { BreakerStateName } from '../../core/events.js';
 import { RollingCounter } from '../../core/window.js';
 import type { TryOutcome } from '../contracts.js';
 import { EP_FAIL, EP_NONE, endpointVerdict } from './classify.js';
-import { endpointBreaks, explainedByEndpoint, failingHosts } from './judge.js';
+import { endpointBreaks, explainedByEndpoint, failingHosts, servedByPeer } from './judge.js';
 
 /** Told of every transition (the table publishes `endpoint.transition`). */
 export type EndpointListener = (
@@ -113,18 +113,16 @@ export class Endpoint {
 
   /**
    * A try on host `host` ended: records what it says about the endpoint (a 5xx or a timeout is a
-   * failure, an answer below 500 a success, anything else nothing). Returns whether a failure is
-   * the endpoint's rather than the host's (explains), judged before this try is counted.
+   * failure, an answer below 500 a success, anything else nothing). Returns whether a peer served
+   * the endpoint lately, read before this try is counted: only then may the try's failure count
+   * against its host (judge.ts, servedByPeer).
    */
   report(host: number, o: TryOutcome, now: number): boolean {
+    const served = servedByPeer(host, this.#lastAt, this.#lastFailed, now - this.#cfg.window);
     const v = endpointVerdict(o);
-    if (v === EP_NONE) {
-      this.ignore();
-      return false;
-    }
-    const explained = v === EP_FAIL && this.explains(host, now);
-    this.record(host, v === EP_FAIL, now);
-    return explained;
+    if (v === EP_NONE) this.ignore();
+    else this.record(host, v === EP_FAIL, now);
+    return served;
   }
 
   /** The answer of a try on host `host`: a failure (5xx, timeout) or a success. */
@@ -154,7 +152,7 @@ export class Endpoint {
     if (s.kind === 'half_open' && s.probesInFlight > 0) s.probesInFlight--;
   }
 
-  /** Is a failure on `host` the endpoint's, not the host's (judge.ts)? Read before recording it. */
+  /** Would another host fail it too: every peer that answered it lately failed (judge.ts)? */
   explains(host: number, now: number): boolean {
     return explainedByEndpoint(host, this.#lastAt, this.#lastFailed, now - this.#cfg.window);
   }

@@ -5,8 +5,10 @@
  * - A host is compared with its peers: it is an outlier when its failed share of tries exceeds
  *   theirs by `excess`. When every host fails the same requests alike the shares are alike too,
  *   and nobody is an outlier.
- * - A try's failure is the endpoint's, not the host's, when the endpoint's latest answer on every
- *   peer that served it recently was a failure as well ("explained").
+ * - A try's failure counts against its host only when a peer served the same endpoint lately
+ *   ("served by a peer"): with no peer to compare with, nothing says the host is the fault.
+ * - Another host is not worth a retry when the endpoint's latest answer on every peer that
+ *   answered it lately was a failure as well ("explained by the endpoint").
  * - An endpoint breaks only on strong evidence: almost every try failed, over a minimum count,
  *   on several hosts (or on every host of a smaller pool).
  */
@@ -47,6 +49,18 @@ export function explainedByEndpoint(
     failing++;
   }
   return failing > 0;
+}
+
+/** Whether a peer of `host` served the endpoint since `since`: its latest answer there succeeded. */
+export function servedByPeer(
+  host: number,
+  lastAt: ArrayLike<number>,
+  lastFailed: ArrayLike<number>,
+  since: number,
+): boolean {
+  for (let i = 0; i < lastAt.length; i++)
+    if (i !== host && lastAt[i]! >= since && lastFailed[i] === 0) return true;
+  return false;
 }
 
 /** Hosts whose latest answer on the endpoint, since `since`, was a failure. */

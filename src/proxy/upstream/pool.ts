@@ -12,6 +12,8 @@ import { CandidateSet } from './candidates.js';
 import {
   type BreakerVerdict,
   breakerClassifier,
+  EP_FAIL,
+  endpointVerdict,
   isConnectionFailure,
   isLatencySample,
   outlierClass,
@@ -148,10 +150,13 @@ class LivePool implements UpstreamPool {
     const clock = this.#hostClock;
     clock.hold(now ?? this.#clock.now());
     try {
-      // A request against its endpoint: a failure its peers share there is not the host's
-      // (docs/health.md, "Judged against its peers"). Judged before this try is recorded.
-      const explained = endpoint?.report(h.index, outcome, clock.now()) === true;
-      const sample = isLatencySample(outcome) || this.#lowerBound(h, outcome);
+      // A request against its endpoint: a 5xx or a timeout counts against the host only when a
+      // peer served the same endpoint lately (docs/health.md, "Judged against its peers"); a
+      // route without endpoint tracking judges every try as before.
+      const judged =
+        endpoint === null || endpoint === undefined || endpoint.report(h.index, outcome, clock.now());
+      const blameless = !judged && endpointVerdict(outcome) === EP_FAIL;
+      const sample = (isLatencySample(outcome) && !blameless) || (judged && this.#lowerBound(h, outcome));
       if (sample) h.ewma.update(outcome.latencyMs);
       const b = h.breaker;
       if (b !== null) {
@@ -163,7 +168,7 @@ class LivePool implements UpstreamPool {
             if (isConnectionFailure(outcome)) {
               h.softFailure = false;
               b.onFailure(outcome.kind === 'response' ? `status_${outcome.status}` : outcome.error);
-            } else if (explained || !this.#mayTakeOut(h)) {
+            } else if (blameless || !this.#mayTakeOut(h)) {
               b.onIgnored();
             } else {
               h.softFailure = true;
@@ -177,7 +182,7 @@ class LivePool implements UpstreamPool {
       }
       const outlier = this.#outlier;
       if (outlier !== null) {
-        outlier.record(h, explained ? 'neutral' : outlierClass(outcome));
+        outlier.record(h, blameless ? 'neutral' : outlierClass(outcome));
         if (sample) outlier.checkLatency(h);
       }
     } finally {
