@@ -69,6 +69,7 @@ export function renderTopology(pools, routes) {
       el('strong', {}, `pool ${p.name}`),
       el('span', { class: 'sub' }, `${p.available}/${p.total} available${p.panic ? ' — PANIC' : ''}`),
       el('span', { class: 'sub' }, `${p.algorithm}, ${p.in_flight} in flight`),
+      ...endpointList(p),
     );
     const hosts = el(
       'ul',
@@ -97,6 +98,48 @@ export function renderTopology(pools, routes) {
     el('div', { class: 'node gateway', 'data-testid': 'gateway' }, el('strong', {}, 'gateway')),
     el('ul', { class: 'topo-rows', 'aria-label': 'Routes, pools and hosts' }, ...rows),
   );
+}
+
+/** Endpoint breaker states (EndpointView.state) and their visible text. */
+export const ENDPOINT_TEXT = {
+  open: 'failing on every host: answered 503',
+  half_open: 'failing: probing',
+  closed: 'some failures',
+};
+
+/**
+ * The pool's endpoints that fail (docs/health.md, "Endpoints"): an endpoint failing on every
+ * host, shown apart from the hosts, which are not to blame for it.
+ * @param {any} p PoolView
+ */
+function endpointList(p) {
+  const eps = p.endpoints ?? [];
+  if (eps.length === 0) return [];
+  return [
+    el(
+      'ul',
+      { class: 'endpoints', 'aria-label': `Failing endpoints of pool ${p.name}` },
+      ...eps.map((/** @type {any} */ e) => {
+        const text = ENDPOINT_TEXT[/** @type {keyof typeof ENDPOINT_TEXT} */ (e.state)] ?? e.state;
+        const detail =
+          e.state === 'closed'
+            ? `${e.failures}/${e.requests} tries failed`
+            : `${e.refused} refused, on ${e.failing_hosts} host${e.failing_hosts === 1 ? '' : 's'}`;
+        return el(
+          'li',
+          {
+            class: 'endpoint',
+            'data-testid': `endpoint-${e.route}-${e.endpoint}`,
+            'data-state': e.state,
+            'aria-label': `endpoint ${e.endpoint} of route ${e.route}: ${text}`,
+          },
+          el('strong', {}, e.endpoint),
+          el('span', { class: 'state' }, text),
+          el('span', { class: 'sub' }, `route ${e.route}, ${detail}`),
+        );
+      }),
+    ),
+  ];
 }
 
 /** @param {any} m RouteMatch */
@@ -142,7 +185,12 @@ export function renderHandoff(h) {
 
 /** @param {any} c Change */
 function changeText(c) {
-  const where = [c.pool && `pool ${c.pool}`, c.host && `host ${c.host}`, c.route && `route ${c.route}`]
+  const where = [
+    c.pool && `pool ${c.pool}`,
+    c.host && `host ${c.host}`,
+    c.route && `route ${c.route}`,
+    c.endpoint && `endpoint ${c.endpoint}`,
+  ]
     .filter(Boolean)
     .join(', ');
   const move = c.from && c.to ? ` ${c.from} → ${c.to}` : c.to ? ` → ${c.to}` : '';

@@ -19,6 +19,35 @@ test('ChangeRing: bounded, newest first, limit honoured', () => {
   assert.deepEqual(new ChangeRing(3).list(), []);
 });
 
+test('subscribeChanges: an endpoint breaker transition is a change of its own', () => {
+  const bus = new EventBus();
+  const ring = new ChangeRing(10);
+  subscribeChanges(bus, ring, new ManualClock(0));
+  const at = Date.UTC(2026, 0, 1);
+  bus.channel('endpoint.transition').publish({
+    pool: 'p',
+    route: 'r',
+    endpoint: 'GET /broken',
+    from: 'closed',
+    to: 'open',
+    reason: '100% of 20 tries failed, on 3 hosts',
+    failingHosts: 3,
+    at,
+  });
+  assert.deepEqual(ring.list(), [
+    {
+      time: new Date(at).toISOString(),
+      type: 'endpoint.transition',
+      pool: 'p',
+      route: 'r',
+      endpoint: 'GET /broken',
+      from: 'closed',
+      to: 'open',
+      reason: '100% of 20 tries failed, on 3 hosts',
+    },
+  ]);
+});
+
 test('subscribeChanges: records each change event with its time; unsubscribe stops it', () => {
   const bus = new EventBus();
   const ring = new ChangeRing(100);

@@ -1,7 +1,7 @@
 /**
  * The handoff report's `recent_changes`: a bounded ring of the control-plane events an on-call
- * engineer needs to know about (reloads, ejections and recoveries, breaker transitions, health
- * verdicts, panic mode). Only rare events are subscribed — nothing runs per request.
+ * engineer needs to know about (reloads, ejections and recoveries, breaker transitions, endpoint
+ * breaker transitions, health verdicts, panic mode). Only rare events are subscribed — nothing runs per request.
  */
 import { type Clock, systemClock } from '../core/clock.js';
 import type { EventBus } from '../core/events.js';
@@ -11,6 +11,7 @@ export type ChangeType =
   | 'host.ejected'
   | 'host.restored'
   | 'breaker.transition'
+  | 'endpoint.transition'
   | 'health.changed'
   | 'pool.panic';
 
@@ -20,6 +21,8 @@ export interface Change {
   pool?: string;
   host?: string;
   route?: string;
+  /** An endpoint of `route` (endpoint.transition), e.g. "GET /broken". */
+  endpoint?: string;
   from?: string;
   to?: string;
   reason: string;
@@ -92,6 +95,18 @@ export function subscribeChanges(bus: EventBus, ring: ChangeRing, clock: Clock =
         type: 'breaker.transition',
         pool: e.pool,
         ...(e.scope === 'host' ? { host: e.host } : { route: e.route }),
+        from: e.from,
+        to: e.to,
+        reason: e.reason,
+      }),
+    ),
+    bus.on('endpoint.transition', (e) =>
+      ring.push({
+        time: iso(e.at),
+        type: 'endpoint.transition',
+        pool: e.pool,
+        route: e.route,
+        endpoint: e.endpoint,
         from: e.from,
         to: e.to,
         reason: e.reason,

@@ -33,6 +33,30 @@ describe('subscribeLogs', () => {
     for (const l of lines) assert.equal(typeof l.reason, 'string');
   });
 
+  it('logs an endpoint breaker opening as an error, apart from host breakers', () => {
+    const bus = new EventBus();
+    const { lines, logger } = capture();
+    subscribeLogs(bus, logger);
+    const e = { pool: 'app', route: 'web', endpoint: 'GET /broken', failingHosts: 3, at: 0 };
+    bus
+      .channel('endpoint.transition')
+      .publish({ ...e, from: 'closed', to: 'open', reason: '100% of 20 tries failed, on 3 hosts' });
+    bus
+      .channel('endpoint.transition')
+      .publish({ ...e, from: 'half_open', to: 'closed', reason: 'probe succeeded' });
+    assert.deepEqual(
+      lines.map((l) => [l.level, l.event, l.endpoint, l.to]),
+      [
+        ['error', 'endpoint.transition', 'GET /broken', 'open'],
+        ['info', 'endpoint.transition', 'GET /broken', 'closed'],
+      ],
+    );
+    assert.equal(
+      lines[0]?.msg,
+      'endpoint GET /broken of route web (app): closed -> open: 100% of 20 tries failed, on 3 hosts',
+    );
+  });
+
   it('rate-limits shed logs to one per second per pool+reason, counting the suppressed', () => {
     const bus = new EventBus();
     const clock = new ManualClock(0);

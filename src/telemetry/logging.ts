@@ -83,6 +83,22 @@ export function subscribeLogs(bus: EventBus, log: Logger, clock: Clock = systemC
         `host ${e.host} (${e.pool}) ejected for ${e.ejectionMs}ms: ${e.reason}`,
       ),
     ),
+    bus.on('endpoint.transition', (e) => {
+      const fields = {
+        event: 'endpoint.transition',
+        pool: e.pool,
+        route: e.route,
+        endpoint: e.endpoint,
+        from: e.from,
+        to: e.to,
+        reason: e.reason,
+        failing_hosts: e.failingHosts,
+      };
+      const msg = `endpoint ${e.endpoint} of route ${e.route} (${e.pool}): ${e.from} -> ${e.to}: ${e.reason}`;
+      if (e.to === 'open') log.error(fields, msg);
+      else if (e.to === 'closed') log.info(fields, msg);
+      else log.warn(fields, msg);
+    }),
     bus.on('host.restored', (e) =>
       log.info(
         { event: 'host.restored', pool: e.pool, host: e.host, reason: 'ejection_expired' },

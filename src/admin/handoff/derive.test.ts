@@ -159,6 +159,44 @@ for (const c of cases) {
   });
 }
 
+test('deriveHandoff: an endpoint failing on every host is its own incident, not a host down', () => {
+  const broken = {
+    route: 'app',
+    endpoint: 'GET /broken',
+    state: 'open' as const,
+    since: '2026-01-01T00:00:00.000Z',
+    retry_after_ms: 4000,
+    requests: 0,
+    failures: 0,
+    failing_hosts: 3,
+    refused: 42,
+  };
+  const flaky = { ...broken, endpoint: 'GET /search', state: 'closed' as const, failures: 6, requests: 20 };
+  const r = deriveHandoff(
+    inputs({ pools: [pool('app', [host('a'), host('b')], { endpoints: [broken, flaky] })] }),
+    T,
+  );
+  assert.equal(r.system_health, 'degraded');
+  assert.equal(r.active_incidents, 1, 'a closed endpoint with some failures is no incident');
+  const [incident] = r.details.incidents;
+  assert.equal(incident?.kind, 'endpoint_failing');
+  assert.equal(incident?.endpoint, 'GET /broken');
+  assert.equal(incident?.route, 'app');
+  assert.match(incident?.description ?? '', /failing on every host .*42 requests answered 503/);
+  assert.deepEqual(r.details.pools[0]?.endpoints_failing, ['app GET /broken']);
+  assert.ok(r.details.health_reasons.includes('endpoint GET /broken of route app failing (open)'));
+  // A pool that is down subsumes its endpoints: one root cause, one incident.
+  const down = deriveHandoff(
+    inputs({
+      pools: [pool('app', [host('a', { breaker: openBreaker })], { available: 0, endpoints: [broken] })],
+    }),
+    T,
+  );
+  assert.equal(down.active_incidents, 1);
+  assert.equal(down.details.incidents[0]?.kind, 'pool_down');
+  assert.deepEqual(down.details.incidents[0]?.subsumes, ['host:a', 'endpoint:app GET /broken']);
+});
+
 test('deriveHandoff: recent_changes newest first, bounded to 20, each with a time', () => {
   const changes: Change[] = Array.from({ length: 30 }, (_, i) => ({
     time: new Date(Date.UTC(2026, 0, 1, 0, 0, 30 - i)).toISOString(),

@@ -41,6 +41,9 @@ export function deriveHandoff(i: HandoffInputs, t: HandoffThresholds): HandoffRe
         ejected: p.hosts.filter((h) => h.ejected).map((h) => h.name),
         unhealthy: p.hosts.filter((h) => !h.healthy).map((h) => h.name),
         breakers_open: p.hosts.filter((h) => h.breaker && h.breaker.state !== 'closed').map((h) => h.name),
+        endpoints_failing: (p.endpoints ?? [])
+          .filter((e) => e.state !== 'closed')
+          .map((e) => `${e.route} ${e.endpoint}`),
       })),
       route_breakers: i.route_breakers,
       alerts: i.alerts,
@@ -75,6 +78,10 @@ function deriveHealth(
         degraded.push(`breaker ${h.breaker.state} on ${p.name}/${h.name}`);
       if (h.ejected) degraded.push(`host ${p.name}/${h.name} ejected`);
       if (!h.healthy) degraded.push(`host ${p.name}/${h.name} unhealthy`);
+    }
+    for (const e of p.endpoints ?? []) {
+      if (e.state !== 'closed')
+        degraded.push(`endpoint ${e.endpoint} of route ${e.route} failing (${e.state})`);
     }
   }
   for (const r of i.route_breakers) degraded.push(`route breaker ${r.state} on ${r.route}`);

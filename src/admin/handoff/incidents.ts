@@ -5,6 +5,9 @@
  * - Otherwise each host breaker that is not closed is one incident (a host whose breaker is open
  *   counts once even if it is also ejected; an ejection alone is not an incident, it is degraded).
  * - Each route breaker not closed, on a pool not already counted, is one incident.
+ * - Each endpoint breaker not closed, on a pool not already counted, is one incident
+ *   ("endpoint failing"): one page of the application broken on every host, which no host fault
+ *   explains — distinct from a host down (docs/health.md, "Endpoints").
  * - Each firing alert is one incident.
  * Open and half-open both count: half-open is the same incident, still recovering.
  */
@@ -18,13 +21,16 @@ export function deriveIncidents(i: HandoffInputs): Incident[] {
     if (p.panic || p.available === 0) {
       poolDown.add(p.name);
       const routes = i.route_breakers.filter((r) => r.pool === p.name).map((r) => `route:${r.route}`);
+      const endpoints = (p.endpoints ?? [])
+        .filter((e) => e.state !== 'closed')
+        .map((e) => `endpoint:${e.route} ${e.endpoint}`);
       out.push({
         kind: p.panic ? 'pool_panic' : 'pool_down',
         pool: p.name,
         description: p.panic
           ? `pool ${p.name} in panic mode: ${p.available}/${p.total} hosts available, routing to all`
           : `pool ${p.name} has no available host (0/${p.total})`,
-        subsumes: [...hostBreakers.map((h) => `host:${h.name}`), ...routes],
+        subsumes: [...hostBreakers.map((h) => `host:${h.name}`), ...routes, ...endpoints],
       });
       continue;
     }
@@ -36,6 +42,21 @@ export function deriveIncidents(i: HandoffInputs): Incident[] {
         state: h.breaker!.state,
         ...(h.breaker!.opened_at ? { since: h.breaker!.opened_at } : {}),
         description: `breaker ${h.breaker!.state} on host ${h.name} of pool ${p.name}${h.ejected ? ' (also ejected)' : ''}`,
+      });
+    }
+  }
+  for (const p of i.pools) {
+    if (poolDown.has(p.name)) continue;
+    for (const e of p.endpoints ?? []) {
+      if (e.state === 'closed') continue;
+      out.push({
+        kind: 'endpoint_failing',
+        pool: p.name,
+        route: e.route,
+        endpoint: e.endpoint,
+        state: e.state,
+        since: e.since,
+        description: `endpoint ${e.endpoint} of route ${e.route} failing on every host (endpoint breaker ${e.state}; ${e.refused} requests answered 503); the route's other endpoints are served`,
       });
     }
   }

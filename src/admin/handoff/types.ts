@@ -60,13 +60,21 @@ export interface HandoffThresholds {
   threshold_percent: number;
 }
 
-export type IncidentKind = 'pool_panic' | 'pool_down' | 'host_breaker' | 'route_breaker' | 'alert';
+export type IncidentKind =
+  | 'pool_panic'
+  | 'pool_down'
+  | 'host_breaker'
+  | 'route_breaker'
+  | 'endpoint_failing'
+  | 'alert';
 
 export interface Incident {
   kind: IncidentKind;
   pool?: string;
   host?: string;
   route?: string;
+  /** An endpoint of `route` (endpoint_failing), e.g. "GET /broken". */
+  endpoint?: string;
   alert?: string;
   state?: string;
   since?: string;
@@ -96,6 +104,8 @@ export interface HandoffDetails {
     ejected: string[];
     unhealthy: string[];
     breakers_open: string[];
+    /** Endpoints of the pool's routes whose endpoint breaker is not closed: "route GET /path". */
+    endpoints_failing: string[];
   }>;
   route_breakers: RouteBreakerState[];
   alerts: FiringAlert[];

@@ -36,6 +36,16 @@ describe('pool gauges (read at scrape time)', () => {
     assert.equal(await value(registry, 'keel_pool_available_hosts', { pool: 'app' }), 1);
     assert.equal(await value(registry, 'keel_pool_panic', { pool: 'app' }), 0);
 
+    assert.deepEqual(
+      await series(registry, 'keel_endpoint_breaker_state'),
+      [],
+      'no endpoint listed, no series',
+    );
+    pools = [pool({ endpoints: [{ route: 'web', endpoint: 'GET /broken', state: 'open' }] })];
+    const E = 'keel_endpoint_breaker_state';
+    assert.equal(await value(registry, E, { route: 'web', endpoint: 'GET /broken', state: 'open' }), 1);
+    assert.equal(await value(registry, E, { endpoint: 'GET /broken', state: 'closed' }), 0);
+
     pools = [pool({ name: 'other', panic: true, hosts: [] })];
     assert.equal(await value(registry, 'keel_pool_panic', { pool: 'other' }), 1);
     assert.deepEqual(await series(registry, 'keel_host_ejected'), [], 'removed hosts disappear');

@@ -50,6 +50,15 @@ const fillBreakers: Fill = (g, pools) => {
     }
 };
 
+/** Only endpoints the views list (not closed, or failing lately): the others are closed. */
+const fillEndpoints: Fill = (g, pools) => {
+  for (const p of pools)
+    for (const e of p.endpoints ?? []) {
+      for (const st of BREAKER_STATES)
+        g.set({ pool: p.name, route: e.route, endpoint: e.endpoint, state: st }, e.state === st ? 1 : 0);
+    }
+};
+
 export function registerPoolGauges(registry: Registry, source: MetricsSource): void {
   const gauge = (name: string, help: string, labelNames: string[], fill: Fill, aggregator: 'sum' | 'min') =>
     new Gauge({
@@ -65,6 +74,13 @@ export function registerPoolGauges(registry: Registry, source: MetricsSource): v
     });
   const breakerHelp = 'Host circuit-breaker state: 1 for the current state, 0 for the others.';
   gauge('keel_breaker_state', breakerHelp, ['pool', 'host', 'state'], fillBreakers, 'sum');
+  gauge(
+    'keel_endpoint_breaker_state',
+    'Endpoint-breaker state of endpoints that are not closed or failed lately: 1 for the current state, 0 for the others.',
+    ['pool', 'route', 'endpoint', 'state'],
+    fillEndpoints,
+    'sum',
+  );
   for (const [name, help, flag] of HOST_FLAGS) {
     gauge(
       name,

@@ -30,6 +30,16 @@ describe('resilience counters', () => {
     );
   });
 
+  it('counts endpoint-breaker transitions per endpoint', async () => {
+    const { bus, registry } = setup();
+    const e = { pool: 'app', route: 'web', endpoint: 'GET /broken', reason: 'x', failingHosts: 3, at: 0 };
+    bus.channel('endpoint.transition').publish({ ...e, from: 'closed', to: 'open' });
+    bus.channel('endpoint.transition').publish({ ...e, from: 'open', to: 'half_open' });
+    const T = 'keel_endpoint_breaker_transitions_total';
+    assert.equal(await value(registry, T, { route: 'web', endpoint: 'GET /broken', to: 'open' }), 1);
+    assert.equal(await value(registry, T, { endpoint: 'GET /broken', from: 'open', to: 'half_open' }), 1);
+  });
+
   it('counts ejections by reason and health checks by result', async () => {
     const { bus, registry } = setup();
     bus.channel('host.ejected').publish({

@@ -1,7 +1,8 @@
 /**
  * Counters of the resilience machinery's decisions, from the data plane's events: breaker
  * transitions, ejections, health checks, retries and their refusals, shed requests.
- * Label values are bounded by the config (pools, hosts, routes) and by the event enums.
+ * Label values are bounded by the config (pools, hosts, routes), by the event enums, and for
+ * endpoints by each route's endpoint_breaker.max_endpoints.
  */
 import { Counter, type Registry } from 'prom-client';
 import type { EventBus } from '../../core/events.js';
@@ -28,6 +29,12 @@ export function subscribeResilience(bus: EventBus, registry: Registry): () => vo
     'Route circuit-breaker state changes.',
     ['pool', 'route', 'from', 'to'],
   );
+  const endpointTransitions = counter(
+    r,
+    'keel_endpoint_breaker_transitions_total',
+    'Endpoint-breaker state changes: an endpoint of a route failing on every host (docs/health.md).',
+    ['pool', 'route', 'endpoint', 'from', 'to'],
+  );
   const ejections = counter(r, 'keel_host_ejections_total', 'Outlier ejections of a host.', [
     'pool',
     'host',
@@ -46,7 +53,7 @@ export function subscribeResilience(bus: EventBus, registry: Registry): () => vo
   const refused = counter(
     r,
     'keel_retries_refused_total',
-    'Retries that were wanted but not sent, by what refused them (budget|deadline|attempts|policy).',
+    'Retries that were wanted but not sent, by what refused them (budget|deadline|attempts|policy|endpoint).',
     ['pool', 'route', 'refused_by'],
   );
   const exhausted = counter(
@@ -67,6 +74,9 @@ export function subscribeResilience(bus: EventBus, registry: Registry): () => vo
       else routeTransitions.get(e.pool, e.route, e.from, e.to).inc();
     }),
     bus.on('host.ejected', (e) => ejections.get(e.pool, e.host, e.reason).inc()),
+    bus.on('endpoint.transition', (e) =>
+      endpointTransitions.get(e.pool, e.route, e.endpoint, e.from, e.to).inc(),
+    ),
     bus.on('health.check', (e) => checks.get(e.pool, e.host, e.ok ? 'ok' : 'fail').inc()),
     bus.on('retry', (e) => {
       if (e.allowed) retries.get(e.pool, e.route, e.reason).inc();

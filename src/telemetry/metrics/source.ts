@@ -14,12 +14,21 @@ export interface HostViewLike {
   readonly breaker: { readonly state: BreakerStateLike } | null;
 }
 
+/** One endpoint of a route, as the pool view lists it (src/proxy/upstream/endpoint.ts EndpointView). */
+export interface EndpointViewLike {
+  readonly route: string;
+  readonly endpoint: string;
+  readonly state: BreakerStateLike;
+}
+
 export interface PoolViewLike {
   readonly name: string;
   readonly panic: boolean;
   readonly available: number;
   readonly queue_depth: number;
   readonly hosts: readonly HostViewLike[];
+  /** Endpoints not closed or failing lately; absent in views from before endpoints existed. */
+  readonly endpoints?: readonly EndpointViewLike[];
 }
 
 /** The edge cache's stores (src/proxy/cache/edge.ts EdgeCacheStats). */
