@@ -1,7 +1,7 @@
 /**
  * The retry link's two exceptions (docs/proxying.md, "Retries"): a connect failure goes to another
- * host whatever the budget and the method; a status is not retried where the endpoint fails on
- * the other hosts too. And the endpoint breaker in front of them (docs/health.md, "Endpoints").
+ * host whatever the budget and the method, a reset before any answer whatever the budget; a
+ * status is not retried where the endpoint fails on the other hosts too. And the endpoint breaker in front of them (docs/health.md, "Endpoints").
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
@@ -31,6 +31,18 @@ describe('failover after a connect failure', () => {
       kit.events('retry').map((e) => [e.reason, e.allowed]),
       [['connect', true]],
     );
+  });
+
+  it('a reset before any answer fails over an idempotent request too (the host dropped it)', () => {
+    const [a, b] = hosts(2);
+    const kit = new Kit(new FakePool([a!, b!], { ratio: 0, minConcurrent: 0 }), {});
+    const [, res] = kit.start('GET');
+    a!.last.onError(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }));
+    mock.timers.tick(0);
+    assert.equal(b!.tries.length, 1);
+    b!.last.onHeaders(200, rawHeaders(), noop);
+    b!.last.onComplete();
+    assert.equal(res.statusCode, 200);
   });
 
   it('takes a token when one is free, so the budget still counts it', () => {

@@ -18,8 +18,11 @@ import { bufferSmallBody } from './replay.js';
  * Two exceptions, both about what a retry can achieve:
  * - A connect failure cost no upstream any work: the request goes to another host at once,
  *   whatever the budget says (it takes a token if one is free, to be counted) and whatever its
- *   method, since it provably never left (nginx's `proxy_next_upstream error`); bounded by the
- *   attempts, the pool's size and the deadline ("failover").
+ *   method, since it provably never left (nginx's `proxy_next_upstream error`). So does a reset
+ *   before any answer, for a request the route retries: the host dropped the connection — it died,
+ *   or closed a pooled connection as the request went out — and undici cannot tell whether it
+ *   read the request, which an idempotent request can afford (RFC 9110 §9.2.2). Each host once at
+ *   most, within the attempts and the deadline ("failover").
  * - A status or timeout is not retried when the request's endpoint fails on the other hosts too,
  *   or its endpoint breaker is not closed: another host would only fail it again
  *   (docs/health.md, "Endpoints").
@@ -86,7 +89,7 @@ export class RetryLink extends Link<Exchange> {
       }
     }
     if (ex.live.length > 0) return; // another try is still running; its result decides
-    if (t !== null && kind === 'connect' && this.#failover(ex)) {
+    if (t !== null && (kind === 'connect' || kind === 'reset') && this.#failover(ex, kind)) {
       if (this.#limits(ex, kind, 0) === '') {
         ex.lastKind = kind;
         ex.lastCode = code;
@@ -135,16 +138,18 @@ export class RetryLink extends Link<Exchange> {
   }
 
   /**
-   * A connect failure may go to another host whatever the budget: the route retries connect
-   * failures, its body can be sent again (none, buffered, or a stream nothing read — undici
-   * reads a body only once connected), and a host is left that this request has not tried.
+   * May this failure go to another host whatever the budget? A host is left that this request has
+   * not tried, and: a connect failure on a route that retries them, with a body that can be sent
+   * again (none, buffered, or a stream nothing read — undici reads a body only once connected);
+   * or a reset on a request the route retries (a retry method, a replayable body).
    */
-  #failover(ex: Exchange): boolean {
+  #failover(ex: Exchange, kind: TryErrorKind): boolean {
     const cfg = this.#cfg;
-    if (!cfg.enabled || !cfg.on.connect_failure) return false;
+    if (!cfg.enabled || ex.tries >= this.pool.hosts.length) return false;
+    if (kind === 'reset') return cfg.on.reset && ex.replayable;
+    if (kind !== 'connect' || !cfg.on.connect_failure) return false;
     const body = ex.body;
-    if (body !== null && !Buffer.isBuffer(body) && (body.readableDidRead || body.destroyed)) return false;
-    return ex.tries < this.pool.hosts.length;
+    return body === null || Buffer.isBuffer(body) || !(body.readableDidRead || body.destroyed);
   }
 
   /**
@@ -230,7 +235,7 @@ export class RetryLink extends Link<Exchange> {
       const allowed = this.pool.retryBudget.tryAcquireRetry();
       // A failover goes whatever the budget says (see the class comment): a free token only
       // counts it.
-      const failover = kind === 'connect' && this.#failover(ex);
+      const failover = this.#failover(ex, kind);
       this.#publish(ex, kind, allowed || failover ? '' : 'budget');
       if (!allowed && !failover) {
         this.up.fail(ex, null, kind, code);
