@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Closed-loop load for bench/slow-host.sh: CONNECTIONS loops, each sending its next GET when the
-// previous one answered (as the measurement did), for DURATION seconds. Prints one JSON
+// previous one answered, for DURATION seconds. Prints one JSON
 // object: requests, ok, failed, p50/p99/p999/max (ms), over the requests STARTED in the window.
 //
 // usage: node bench/slow-host/closed-loop.mjs --url http://127.0.0.1:18910/ --duration 10 --connections 16

@@ -75,7 +75,7 @@ describe('an endpoint failing on every host', () => {
     const ups = await upstreams(3, app(state));
     const r = await rig({ pools: pool('web', ups), routes: [{ name: 'app', pool: 'web' }] }, ups);
 
-    // One page broken everywhere, the rest of the site under traffic, as the issue measured it.
+    // One page broken everywhere (a bug in one page of the application), the rest under traffic.
     const brokenStatuses: number[] = [];
     for (let i = 0; i < 30; i++) {
       brokenStatuses.push((await send(`${r.url}/broken`)).status);
