@@ -58,4 +58,52 @@ describe('keel demo', () => {
     }
     await adminPost(demo.adminUrl, '/api/v1/demo/upstreams/app-2/fault', { mode: 'ok' });
   });
+
+  it('one broken page on every host (a fault scoped to /broken): refused alone, no host down', async () => {
+    const fault = (name: string, body: unknown) =>
+      fetch(`${demo.adminUrl}/api/v1/demo/upstreams/${name}/fault`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+      });
+    const inRotation = async () => {
+      const pools = await getJson<PoolView[]>(`${demo.adminUrl}/api/v1/pools`);
+      return pools?.[0]?.hosts.every((h) => h.state === 'healthy' || h.state === 'slow_start') === true;
+    };
+    // The test before took app-2 down: start once every host is back in rotation.
+    await waitFor(
+      'every host back in rotation',
+      async () => ((await inRotation()) ? true : undefined),
+      20_000,
+    );
+    for (const name of ['app-1', 'app-2', 'app-3']) {
+      const r = await fault(name, { mode: 'errors', error_rate: 1, path_prefix: '/broken' });
+      assert.equal(r.status, 200);
+      assert.equal(((await r.json()) as DemoUpstreamInfo).fault.path_prefix, '/broken');
+    }
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 25; i++) {
+        const b = await fetch(`${demo.gatewayUrl}/broken`);
+        statuses.push(b.status);
+        if (b.status === 503) assert.equal(b.headers.get('x-keel-error'), 'KEEL_ERR_ENDPOINT_FAILING');
+        assert.equal((await fetch(`${demo.gatewayUrl}/hello`)).status, 200, 'every other page is served');
+      }
+      assert.equal(statuses.at(-1), 503, statuses.join(' '));
+      assert.equal(await inRotation(), true, 'no host was taken out for the broken page');
+      const pools = await getJson<PoolView[]>(`${demo.adminUrl}/api/v1/pools`);
+      assert.deepEqual(
+        pools?.[0]?.endpoints.filter((e) => e.state === 'open').map((e) => `${e.route} ${e.endpoint}`),
+        ['app GET /broken'],
+      );
+      const handoff = await getJson<{ details: { incidents: Array<{ kind: string; endpoint?: string }> } }>(
+        `${demo.adminUrl}/handoff`,
+      );
+      assert.deepEqual(
+        handoff?.details.incidents.filter((i) => i.kind !== 'alert').map((i) => [i.kind, i.endpoint]),
+        [['endpoint_failing', 'GET /broken']],
+      );
+    } finally {
+      for (const name of ['app-1', 'app-2', 'app-3']) await fault(name, { mode: 'ok' });
+    }
+  });
 });
