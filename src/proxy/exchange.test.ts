@@ -22,6 +22,7 @@ Object.assign(used, {
   state: 1, status: 200, errorCode: 'KEEL_ERR_INTERNAL', answerHost: 'h', retryAfterMs: 5, shed: true,
   lastKind: 'connect', lastCode: 'KEEL_ERR_UPSTREAM_CONNECT', tries: 2, retries: 1, hedges: 1,
   firstHostId: 'h:1', tried: new Set(['h:1']), retryTimer: t, queueTimer: t, ticket: { id: 1 }, endpoint: {},
+  hedgeQueue: { drop() {} }, hedgeSlot: 3,
   slot: {}, livePrev: fresh, liveNext: fresh, inLive: true, traceId: 't', spanId: 's', parentSpanId: 'p',
   traceFlags: 1, traceState: 'x', cacheJob: {}, capture: {}, cacheOutcome: 'hit',
 });

@@ -119,6 +119,9 @@ export class Exchange implements RequestHead, BodyLimitOwner, LiveNode {
   lastKind: TryErrorKind | '' = '';
   lastCode: ErrorCode | '' = '';
   retryTimer: NodeJS.Timeout | null = null;
+  /** The hedge queue this request waits in (policy/hedge-queue.ts), and its slot: left in stop(). */
+  hedgeQueue: { drop(x: Exchange): void } | null = null;
+  hedgeSlot = -1;
   /** What the links above the forward link leave for the next try (handover.ts). */
   readonly nextTry = new TryHandover();
 
@@ -163,6 +166,7 @@ export class Exchange implements RequestHead, BodyLimitOwner, LiveNode {
       for (let i = 0; i < copy.length; i++) copy[i]!.abort('aborted');
     }
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    if (this.hedgeQueue !== null) this.hedgeQueue.drop(this);
     if (this.queueTimer !== null) clearTimeout(this.queueTimer);
     this.retryTimer = this.queueTimer = null;
     if (this.ticket !== null) {

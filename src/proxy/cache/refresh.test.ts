@@ -29,7 +29,7 @@ const OWN = [
   ...['tries', 'retries', 'hedges', 'live', 'firstHostId', 'tried'],
   // the hand-over to the next try (handover.ts): a TryHandover of its own
   'nextTry',
-  ...['retryTimer', 'queueTimer', 'ticket', 'slot'],
+  ...['retryTimer', 'hedgeQueue', 'hedgeSlot', 'queueTimer', 'ticket', 'slot'],
   // a detached exchange is never in the gateway's in-flight list
   ...['livePrev', 'liveNext', 'inLive'],
 ];

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import { ManualClock } from '../../core/clock.js';
 import { HedgeDelay, MIN_SAMPLES, WARMUP_MS } from './hedge-delay.js';
-import { HedgeQueue } from './hedge-queue.js';
+import { type Hedgeable, HedgeQueue } from './hedge-queue.js';
 
 describe('HedgeDelay', () => {
   it('auto: the warm-up delay until enough answers, then the p95, never below min_delay', () => {
@@ -44,12 +44,13 @@ describe('HedgeQueue', () => {
   afterEach(() => mock.timers.reset());
 
   const clock = new ManualClock(0);
-  const item = (tries = 1) => ({ tries, gw: { clock } });
+  type Item = Hedgeable & { tries: number };
+  const item = (tries = 1): Item => ({ tries, gw: { clock }, hedgeQueue: null, hedgeSlot: -1 });
 
   it('fires each entry at its due time with one timer, skips stale ones, keeps order while growing', () => {
     const fired: number[] = [];
     const items = Array.from({ length: 100 }, () => item());
-    const q = new HedgeQueue<ReturnType<typeof item>>((x) => fired.push(items.indexOf(x)), 10);
+    const q = new HedgeQueue<Item>((x) => fired.push(items.indexOf(x)), 10);
     for (let i = 0; i < 100; i++) q.push(items[i]!, 100 + i, 0);
     items[3]!.tries = 2; // a retry started since: its entry is stale
     mock.timers.tick(99);
@@ -64,10 +65,25 @@ describe('HedgeQueue', () => {
     assert.equal(q.size, 0);
   });
 
+  it('a request that ends leaves the queue: no finished exchange is kept until its due time', () => {
+    const fired: Item[] = [];
+    const q = new HedgeQueue<Item>((x) => fired.push(x), 10);
+    const [a, b] = [item(), item()];
+    q.push(a, 100, 0);
+    q.push(b, 100, 0);
+    assert.equal(a.hedgeQueue, q);
+    q.drop(a);
+    assert.equal(a.hedgeQueue, null);
+    mock.timers.tick(100);
+    assert.deepEqual(fired, [b], 'the dropped one is skipped');
+    assert.equal(b.hedgeQueue, null, 'a fired entry leaves the queue too');
+    assert.equal(q.size, 0);
+  });
+
   it('an entry pushed while firing waits for the next timer', () => {
     const seen: string[] = [];
     const a = item();
-    const q: HedgeQueue<ReturnType<typeof item>> = new HedgeQueue((x, now) => {
+    const q: HedgeQueue<Item> = new HedgeQueue((x, now) => {
       seen.push(`fire@${now}`);
       if (seen.length === 1) q.push(x, now + 20, now);
     }, 5);

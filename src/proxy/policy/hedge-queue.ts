@@ -4,6 +4,9 @@ import type { Clock } from '../../core/clock.js';
 export interface Hedgeable {
   readonly tries: number;
   readonly gw: { readonly clock: Clock };
+  /** The queue it waits in and its slot there, so that it leaves when it ends (drop). */
+  hedgeQueue: { drop(x: Hedgeable): void } | null;
+  hedgeSlot: number;
 }
 
 /**
@@ -14,8 +17,10 @@ export interface Hedgeable {
  * FIFO ring is enough; the timer targets the oldest entry, at least `minGap` apart, so one firing
  * serves every request that became due meanwhile.
  *
- * Nothing is removed when a request ends: its entry is dropped when it comes due (the exchange is
- * no longer open, or started another try since).
+ * A request that ends leaves its slot (Exchange.stop calls drop), so the queue never keeps a
+ * finished exchange alive — a reference held past a request's end can outlive two scavenges and
+ * turn the exchange into old-space garbage (docs/benchmarks.md, "undici's timers"). An entry left
+ * behind by a newer try of the same request is skipped when it comes due.
  */
 export class HedgeQueue<X extends Hedgeable> {
   readonly #fire: (x: X, now: number) => void;
@@ -49,6 +54,8 @@ export class HedgeQueue<X extends Hedgeable> {
     this.#due[i] = due;
     this.#tries[i] = x.tries;
     this.#size++;
+    x.hedgeQueue = this;
+    x.hedgeSlot = i;
     if (this.#timer === null && !this.#ticking) {
       this.#clock = x.gw.clock;
       this.#arm(Math.max(0, due - now), due);
@@ -67,6 +74,8 @@ export class HedgeQueue<X extends Hedgeable> {
         this.#items[i] = null;
         this.#head = (i + 1) % this.#items.length;
         this.#size--;
+        if (x === null) continue; // its request ended (drop)
+        if (x.hedgeQueue === this && x.hedgeSlot === i) x.hedgeQueue = null;
         if (x.tries === tries) this.#fire(x, now);
       }
     } finally {
@@ -77,6 +86,13 @@ export class HedgeQueue<X extends Hedgeable> {
       }
     }
   };
+
+  /** `x` ended: its entry no longer holds it. */
+  drop(x: X): void {
+    const i = x.hedgeSlot;
+    if (x.hedgeQueue === this && i >= 0 && this.#items[i] === x) this.#items[i] = null;
+    x.hedgeQueue = null;
+  }
 
   #arm(ms: number, at: number): void {
     this.#armedFor = at;
@@ -90,9 +106,11 @@ export class HedgeQueue<X extends Hedgeable> {
     const tries = new Int32Array(2 * n);
     for (let k = 0; k < this.#size; k++) {
       const i = (this.#head + k) % n;
-      items[k] = this.#items[i]!;
+      const x = this.#items[i]!;
+      items[k] = x;
       due[k] = this.#due[i]!;
       tries[k] = this.#tries[i]!;
+      if (x !== null && x.hedgeQueue === this && x.hedgeSlot === i) x.hedgeSlot = k;
     }
     this.#items = items;
     this.#due = due;

@@ -4,7 +4,7 @@ import type { Clock } from '../../core/clock.js';
 import type { BreakerStateName } from '../../core/events.js';
 import { RollingCounter } from '../../core/window.js';
 import type { TryOutcome } from '../contracts.js';
-import { EP_FAIL, EP_NONE, endpointVerdict } from './classify.js';
+import { EP_FAIL, EP_NONE, EP_OK, endpointVerdict } from './classify.js';
 import { endpointBreaks, explainedByEndpoint, failingHosts, servedByPeer } from './judge.js';
 
 /** Told of every transition (the table publishes `endpoint.transition`). */
@@ -118,8 +118,10 @@ export class Endpoint {
    * against its host (judge.ts, servedByPeer).
    */
   report(host: number, o: TryOutcome, now: number): boolean {
-    const served = servedByPeer(host, this.#lastAt, this.#lastFailed, now - this.#cfg.window);
     const v = endpointVerdict(o);
+    // Read only where it decides something (a failure, a lost try): a success costs no loop over
+    // the hosts.
+    const served = v === EP_OK || servedByPeer(host, this.#lastAt, this.#lastFailed, now - this.#cfg.window);
     if (v === EP_NONE) this.ignore();
     else this.record(host, v === EP_FAIL, now);
     return served;
