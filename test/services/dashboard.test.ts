@@ -2,8 +2,9 @@
  * The dashboard in a real browser (docs/dashboard.md): Debian's Chromium, driven by
  * playwright-core, against `keel demo` started in-process on ephemeral ports. The page loads with
  * no console errors, the charts draw and follow live traffic, putting app-2 down turns its host
- * out of rotation on the page within seconds, the fault buttons work from the keyboard, and a
- * screenshot of that state lands in test-artifacts/ and docs/ (the README shows it).
+ * out of rotation on the page within seconds, the fault buttons work from the keyboard, a page
+ * broken on every host shows as a failing endpoint (not as hosts down), and a screenshot of the
+ * app-2-down state lands in test-artifacts/ and docs/ (the README shows it).
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync } from 'node:fs';
@@ -140,5 +141,45 @@ describe('dashboard in Chromium', () => {
     await page.keyboard.press('Enter');
     await until('app-2 down after Enter', async () => (await faultMode('app-2')) === 'down', 5_000);
     assert.deepEqual(watch.problems, []);
+  });
+
+  it('one page broken on every host shows as a failing endpoint under its pool, not as hosts down', async () => {
+    const setFault = (name: string, body: unknown) =>
+      fetch(`${demo.adminUrl}/api/v1/demo/upstreams/${name}/fault`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+      });
+    await setFault('app-2', { mode: 'ok' });
+    for (const name of ['app-1', 'app-2', 'app-3']) {
+      await setFault(name, { mode: 'errors', error_rate: 1, path_prefix: '/broken' });
+    }
+    try {
+      await until(
+        'the /broken endpoint breaker to open',
+        async () => ((await fetch(`${demo.gatewayUrl}/broken`)).status === 503 ? true : undefined),
+        15_000,
+      );
+      const endpoint = page.locator('[data-testid="endpoint-app-GET /broken"]');
+      await until(
+        'the failing endpoint on the page',
+        async () =>
+          (await endpoint.getAttribute('data-state').catch(() => null)) === 'open' ? true : undefined,
+        15_000,
+      );
+      assert.match(
+        (await endpoint.getAttribute('aria-label')) ?? '',
+        /endpoint GET \/broken of route app: failing on every host/,
+      );
+      for (const n of ['app-1', 'app-3']) {
+        const s = await page.locator(host(n)).getAttribute('data-state');
+        assert.ok(
+          s !== null && !OUT_OF_ROTATION.includes(s),
+          `${n} is ${s}: a broken page takes no host down`,
+        );
+      }
+      assert.deepEqual(watch.problems, []);
+    } finally {
+      for (const name of ['app-1', 'app-2', 'app-3']) await setFault(name, { mode: 'ok' });
+    }
   });
 });
