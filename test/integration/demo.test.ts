@@ -61,10 +61,7 @@ describe('keel demo', () => {
 
   it('one broken page on every host (a fault scoped to /broken): refused alone, no host down', async () => {
     const fault = (name: string, body: unknown) =>
-      fetch(`${demo.adminUrl}/api/v1/demo/upstreams/${name}/fault`, {
-        method: 'POST',
-        body: JSON.stringify(body),
-      });
+      adminPost(demo.adminUrl, `/api/v1/demo/upstreams/${name}/fault`, body);
     const inRotation = async () => {
       const pools = await getJson<PoolView[]>(`${demo.adminUrl}/api/v1/pools`);
       return pools?.[0]?.hosts.every((h) => h.state === 'healthy' || h.state === 'slow_start') === true;

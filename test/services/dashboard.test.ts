@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { DemoUpstreamInfo } from '../../src/admin/api-types.js';
 import { type Demo, startDemo } from '../../src/cli/demo-start.js';
 import { createLogger } from '../../src/telemetry/logging.js';
-import { getJson } from '../integration/control-util.js';
+import { adminPost, getJson } from '../integration/control-util.js';
 import { launchChromium, pacedTraffic, until, watchPage } from './browser-util.js';
 
 const OUT_OF_ROTATION = ['ejected', 'breaker_open', 'breaker_half_open', 'unhealthy'];
@@ -145,10 +145,7 @@ describe('dashboard in Chromium', () => {
 
   it('one page broken on every host shows as a failing endpoint under its pool, not as hosts down', async () => {
     const setFault = (name: string, body: unknown) =>
-      fetch(`${demo.adminUrl}/api/v1/demo/upstreams/${name}/fault`, {
-        method: 'POST',
-        body: JSON.stringify(body),
-      });
+      adminPost(demo.adminUrl, `/api/v1/demo/upstreams/${name}/fault`, body, demo.adminToken);
     await setFault('app-2', { mode: 'ok' });
     for (const name of ['app-1', 'app-2', 'app-3']) {
       await setFault(name, { mode: 'errors', error_rate: 1, path_prefix: '/broken' });
