@@ -146,6 +146,7 @@ test('routes: name, match, retry, hedge and body limit defaults; match shorthand
     max_body_bytes: 1000,
     cache: null,
     browser_cache: null,
+    upgrades: ['websocket'],
   });
   assert.equal(second?.name, 'route-1');
   assert.deepEqual(second?.match, {

@@ -196,6 +196,9 @@ export const DEFAULT_ENDPOINT_BREAKER: EndpointBreakerConfig = {
 
 export const DEFAULT_ROUTE_TIMEOUT = 30_000;
 
+/** The Upgrade protocols a route tunnels unless it says otherwise (docs/proxying.md, "Upgrades"). */
+export const DEFAULT_UPGRADES: readonly string[] = ['websocket'];
+
 /**
  * Deep merge of a validated partial over a template: absent (undefined) fields take the
  * template's value; arrays and scalars given replace it; nested objects merge. Returns fresh

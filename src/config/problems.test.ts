@@ -73,7 +73,7 @@ test('unknown keys are problems, with "did you mean" when a valid key is close',
       'routes[0].zzz',
       'unknown_key',
       'unknown key "zzz"',
-      'valid keys here: name, match, pool, strip_prefix, timeout, retry, hedge, breaker, endpoint_breaker, max_body_bytes, cache, browser_cache',
+      'valid keys here: name, match, pool, strip_prefix, timeout, retry, hedge, breaker, endpoint_breaker, max_body_bytes, cache, browser_cache, upgrades',
     ],
   ]);
   assert.equal(closest('zzz', ['pool', 'name']), null);

@@ -15,6 +15,7 @@ import {
   DEFAULT_ROUTE_CACHE,
   DEFAULT_ROUTE_TIMEOUT,
   DEFAULT_TOP,
+  DEFAULT_UPGRADES,
   IDEMPOTENT_METHODS,
   merge,
 } from './defaults.js';
@@ -107,6 +108,8 @@ export function resolveRoute(index: number, input: RouteInput, top: RouteDefault
     browser_cache: input.browser_cache
       ? { cache_control: input.browser_cache.cache_control, override: input.browser_cache.override ?? false }
       : null,
+    // Protocol names are case-insensitive (RFC 9110 §7.8).
+    upgrades: [...new Set((input.upgrades ?? DEFAULT_UPGRADES).map((p) => p.toLowerCase()))],
   };
 }
 

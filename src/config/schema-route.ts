@@ -7,6 +7,7 @@ import {
   bool,
   duration,
   int,
+  type KeelIssueParams,
   methodList,
   nameString,
   num,
@@ -161,6 +162,23 @@ const browserCache = z
   })
   .meta({ title: 'Browser cache policy' });
 
+/**
+ * An Upgrade protocol name (RFC 9110 §7.8). h2c is refused: once tunnelled, the upstream would
+ * read HTTP/2 requests Keel never routed nor checked (docs/security.md, "The data plane").
+ */
+const upgradeProtocol = z
+  .string()
+  .regex(TOKEN, TOKEN_RULE)
+  .superRefine((p, ctx) => {
+    if (p.toLowerCase() !== 'h2c') return;
+    const params: KeelIssueParams = {
+      keelCode: 'unsafe_upgrade',
+      hint: 'remove it: a tunnelled h2c connection carries requests Keel never routes or checks (h2c smuggling)',
+    };
+    ctx.addIssue({ code: 'custom', message: 'h2c is never tunnelled', input: p, params });
+  })
+  .meta({ description: 'An Upgrade protocol name, e.g. "websocket".' });
+
 export const routeSchema = z
   .strictObject({
     name: nameString('Route name. Default route-<index>.').optional(),
@@ -175,5 +193,12 @@ export const routeSchema = z
     max_body_bytes: int('Request body limit. Default limits.max_body_bytes.', 0),
     cache: cache.nullable().optional(),
     browser_cache: browserCache.nullable().optional(),
+    upgrades: z
+      .array(upgradeProtocol)
+      .meta({
+        description:
+          'Upgrade protocols tunnelled to the upstream (e.g. websocket); [] = none. Any other Upgrade is answered as a plain request. h2c is refused. Default ["websocket"].',
+      })
+      .optional(),
   })
   .meta({ title: 'Route' });

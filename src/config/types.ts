@@ -173,6 +173,8 @@ export interface RouteConfig {
   cache: RouteCacheConfig | null;
   /** The Cache-Control policy for clients; null = upstream's as is (docs/caching.md, "Browser layer"). */
   browser_cache: BrowserCacheConfig | null;
+  /** Upgrade protocols tunnelled, lower-cased (never h2c); others are answered as plain requests. */
+  upgrades: string[];
 }
 
 export interface RouteCacheConfig {
