@@ -19,14 +19,20 @@ export const ERROR_CODES = {
   },
   KEEL_ERR_BAD_REQUEST: {
     status: 400,
-    meaning: 'The request could not be parsed as HTTP/1.1.',
-    fix: 'Fix the client; the request line or a header is malformed, or Host is missing or repeated.',
+    meaning: 'The request could not be parsed as HTTP/1.1, or its Host or target is not valid.',
+    fix: 'Fix the client; the request line or a header is malformed, or Host is missing, repeated or not a host[:port] (docs/security.md).',
   },
   KEEL_ERR_REQUEST_SMUGGLING: {
     status: 400,
     meaning:
       'The request framing is ambiguous: Content-Length with Transfer-Encoding, or conflicting Content-Length values (RFC 9112 §6.3).',
     fix: 'Send exactly one framing header. A proxy in front of Keel that produces this is unsafe.',
+  },
+  KEEL_ERR_HTTP_VERSION: {
+    status: 505,
+    meaning:
+      'The request line names an HTTP major version other than 1 (e.g. HTTP/2.0) on an HTTP/1 listener.',
+    fix: 'Send HTTP/1.1 on this listener; HTTP/2 needs a listener that speaks it.',
   },
   KEEL_ERR_URL_TOO_LONG: {
     status: 414,
