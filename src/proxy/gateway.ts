@@ -6,7 +6,7 @@ import { mathRandom, type Random } from '../core/random.js';
 import type { EdgeCache } from './cache/edge.js';
 import { compileSnapshot } from './compile.js';
 import { type ProxyEvents, proxyEvents } from './context.js';
-import { COMMITTED, OPEN } from './contracts.js';
+import { ANSWERED, COMMITTED, OPEN } from './contracts.js';
 import type { Exchange, GatewayContext } from './exchange.js';
 import { handleRequest } from './handle.js';
 import { LiveList } from './live-list.js';
@@ -98,13 +98,18 @@ class KeelGateway implements Gateway, GatewayContext {
     }
   }
 
-  readonly #onRequest = (req: KeelRequest, res: KeelResponse): void => {
-    handleRequest(this.#snap, this, req, res, this.#live);
+  readonly #onRequest = (req: KeelRequest, res: KeelResponse, defaultPort: number): void => {
+    handleRequest(this.#snap, this, req, res, this.#live, defaultPort);
   };
 
-  readonly #onUpgrade = (req: KeelRequest, socket: Duplex, head: Buffer): void => {
-    handleUpgrade(this.#snap, this, req, socket, head);
+  readonly #onUpgrade = (req: KeelRequest, socket: Duplex, head: Buffer, defaultPort: number): void => {
+    handleUpgrade(this.#snap, this, req, socket, head, defaultPort);
   };
+
+  /** An upgrade its route does not tunnel, answered as a plain request (upgrade.ts). */
+  handlePlain(snap: Snapshot, req: KeelRequest, res: KeelResponse, defaultPort: number): void {
+    handleRequest(snap, this, req, res, this.#live, defaultPort);
+  }
 
   /** After the two above: field initializers run in order. */
   readonly #handlers = { request: this.#onRequest, upgrade: this.#onUpgrade };
@@ -272,8 +277,15 @@ class KeelGateway implements Gateway, GatewayContext {
     this.#lastSweep = tick;
     if (this.#live.size === 0) return;
     const now = this.clock.now();
+    // Keel's own answers with no route deadline (a refusal before routing; `timeout: 0`) get the
+    // client's idle timeout to be written out; a client that does not read them is cut then.
+    const answerBy = now - this.#snap.config.client.idle_timeout;
     for (const ex of this.#live.toArray()) {
       if (now < ex.deadline) {
+        if (ex.state === ANSWERED && ex.start <= answerBy) {
+          ex.res.destroy();
+          continue;
+        }
         // Backwards: a try that times out leaves ex.live at once.
         const tries = ex.live;
         for (let i = tries.length - 1; i >= 0; i--) tries[i]?.sweep(elapsed);
@@ -285,6 +297,10 @@ class KeelGateway implements Gateway, GatewayContext {
       } else if (ex.state === COMMITTED) {
         ex.errorCode = 'KEEL_ERR_DEADLINE_EXCEEDED';
         ex.stop();
+        ex.res.destroy();
+      } else if (ex.state === ANSWERED) {
+        // Keel's own answer, still not written out a sweep later: the client does not read.
+        // The exchange ends by its deadline all the same.
         ex.res.destroy();
       }
     }

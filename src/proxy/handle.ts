@@ -1,14 +1,15 @@
+import { admit } from './admit.js';
 import { Exchange, type GatewayContext } from './exchange.js';
-import { hostMissing, scanRequestHeaders } from './headers.js';
 import type { LiveList } from './live-list.js';
 import { type KeelRequest, type KeelResponse, onResponseClose } from './messages.js';
-import { pathOf, removeDotSegments, splitAbsoluteForm, stripPrefix } from './path.js';
 import { answerError } from './respond.js';
 import type { Snapshot } from './snapshot.js';
 
 /**
- * The entry of every request: limits and framing, routing, then the route's chain. Synchronous
- * up to the upstream dispatch; the snapshot captured here is the one the request finishes on.
+ * The entry of every request: admission (admit.ts: framing, Host, version, target, routing), the
+ * body limit, then the route's chain. Synchronous up to the upstream dispatch; the snapshot
+ * captured here is the one the request finishes on. `defaultPort` is the listener scheme's
+ * (80 for http, 443 for https), dropped from the authority (authority.ts).
  */
 export function handleRequest(
   snap: Snapshot,
@@ -16,6 +17,7 @@ export function handleRequest(
   req: KeelRequest,
   res: KeelResponse,
   live: LiveList<Exchange>,
+  defaultPort: number,
 ): void {
   const ex = new Exchange(req, res, snap, gw, gw.clock.now());
   snap.refs++;
@@ -23,7 +25,7 @@ export function handleRequest(
   res.owner = ex;
   res.on('close', onResponseClose);
   try {
-    route(ex, snap, req);
+    route(ex, snap, req, defaultPort);
   } catch (err) {
     // A bug must cost one request, not the process: it answers KEEL_ERR_INTERNAL, logged by
     // request.done (docs/errors.md).
@@ -33,38 +35,11 @@ export function handleRequest(
   }
 }
 
-function route(ex: Exchange, snap: Snapshot, req: KeelRequest): void {
-  scanRequestHeaders(req.rawHeaders, req.socket.remoteAddress ?? '', snap.rules, ex);
-  if (ex.framing !== '' || hostMissing(ex.host, req)) {
-    answerError(ex, ex.framing || 'KEEL_ERR_BAD_REQUEST', true);
-    return;
-  }
-  let target = req.url ?? '/';
-  if (target.length > snap.config.limits.max_url_length) {
-    answerError(ex, 'KEEL_ERR_URL_TOO_LONG', true);
-    return;
-  }
-  let host = ex.host;
-  if (target.charCodeAt(0) !== 47 /* / */) {
-    const abs = splitAbsoluteForm(target);
-    if (abs === null) {
-      answerError(ex, 'KEEL_ERR_BAD_REQUEST', true);
-      return;
-    }
-    host = abs[0];
-    target = abs[1];
-  }
-  let path = pathOf(target);
-  if (path.includes('/.')) {
-    const clean = removeDotSegments(path);
-    if (clean !== path) {
-      target = clean + target.slice(path.length);
-      path = clean;
-    }
-  }
-  const r = snap.router.match(host, path, ex.method);
-  if (r === undefined) {
-    answerError(ex, 'KEEL_ERR_ROUTE_NOT_FOUND');
+function route(ex: Exchange, snap: Snapshot, req: KeelRequest, defaultPort: number): void {
+  const r = admit(snap, req, defaultPort, ex);
+  if (typeof r === 'string') {
+    // A request Keel could not admit closes its connection, but for a sound one no route takes.
+    answerError(ex, r, r !== 'KEEL_ERR_ROUTE_NOT_FOUND');
     return;
   }
   ex.route = r;
@@ -77,8 +52,6 @@ function route(ex: Exchange, snap: Snapshot, req: KeelRequest): void {
       method: ex.method,
       at: ex.start,
     });
-  ex.clientTarget = target;
-  ex.target = r.config.strip_prefix ? stripPrefix(target, r.match.path_prefix) : target;
   r.pool.retryBudget.requestStarted();
   if (ex.gw.shedShare.size > 0 && shedByPolicy(ex, r.name, r.pool.name)) return;
   if (ex.chunked) {
@@ -86,12 +59,18 @@ function route(ex: Exchange, snap: Snapshot, req: KeelRequest): void {
     req.bodyOwner = ex;
     req.bodyBudget = r.maxBody;
   } else if (ex.contentLength > 0) {
-    // RFC 9110 §15.5.14: refuse before reading; close, since the body stays unread.
+    // RFC 9110 §15.5.14: refuse before reading; close, since the body stays unread. With
+    // "Expect: 100-continue" this comes before any 100 (RFC 9110 §10.1.1).
     if (ex.contentLength > r.maxBody) {
       answerError(ex, 'KEEL_ERR_BODY_TOO_LARGE', true);
       return;
     }
     ex.body = req;
+  }
+  if (req.awaitingContinue) {
+    // Admitted: now the client may send its body (server.ts 'checkContinue').
+    req.awaitingContinue = false;
+    ex.res.writeContinue();
   }
   r.chain.dispatch(ex);
 }

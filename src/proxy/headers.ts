@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { normaliseAuthority } from './authority.js';
 import { connectionTokens, NameFilter } from './hop-by-hop.js';
 import { isChunkedOnly, parseContentLength } from './limits.js';
 import { peerAddress, type TrustedProxies } from './trust.js';
@@ -14,6 +15,10 @@ export interface HeaderRules {
 
 /** What the request scan fills in (the Exchange has these fields; tests may pass a plain object). */
 export interface RequestHead {
+  /**
+   * The request's authority, normalised (authority.ts): the absolute-form target's when the
+   * caller set it before the scan (RFC 9112 §3.2.2), else the Host field's; '' when neither.
+   */
   host: string;
   /** -1 when the request has no Content-Length. */
   contentLength: number;
@@ -55,10 +60,22 @@ const HANDLED = new NameFilter([
  * One pass over node's rawHeaders (no header object is built): checks framing, drops hop-by-hop
  * fields, and adds the forwarding fields. Client-sent X-Forwarded-* and Forwarded are kept only
  * from trusted proxies; from anyone else they are replaced, so a client cannot forge its address.
- * Host is forwarded as the client sent it. A sane client request id is passed through (it helps
- * clients correlate; the sanity check keeps log injection out), otherwise one is generated.
+ * Host is validated and normalised (authority.ts) and forwarded as `out.host`: the authority
+ * Keel routes and keys the cache by. A caller that set `out.host` to an absolute-form target's
+ * authority gets it sent in place of the Host field's (RFC 9112 §3.2.2). RFC 9112 §3.2: two Host
+ * lines, an invalid one, or none when `hostRequired` (HTTP/1.1) set `framing` to
+ * KEEL_ERR_BAD_REQUEST. `defaultPort` is the listener scheme's (80 for http, 443 for https).
+ * A sane client request id is passed through (it helps clients correlate; the sanity check keeps
+ * log injection out), otherwise one is generated.
  */
-export function scanRequestHeaders(raw: string[], peer: string, rules: HeaderRules, out: RequestHead): void {
+export function scanRequestHeaders(
+  raw: string[],
+  peer: string,
+  rules: HeaderRules,
+  out: RequestHead,
+  defaultPort = 80,
+  hostRequired = false,
+): void {
   let named: Set<string> | null = null;
   for (let i = 0; i < raw.length; i += 2) {
     const n = raw[i]!;
@@ -75,6 +92,7 @@ export function scanRequestHeaders(raw: string[], peer: string, rules: HeaderRul
   let fhost = '';
   let via = '';
   let te = '';
+  let hosts = 0;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     const value = raw[i + 1]!;
@@ -90,12 +108,25 @@ export function scanRequestHeaders(raw: string[], peer: string, rules: HeaderRul
     }
     const lk = name.toLowerCase();
     switch (lk) {
-      case 'host':
-        // RFC 9112 §3.2: more than one Host line must be answered with 400.
-        if (out.host !== '') out.framing = 'KEEL_ERR_BAD_REQUEST';
-        else out.host = value;
-        up.push(name, value);
+      case 'host': {
+        // RFC 9112 §3.2: more than one Host line, or an invalid one, must be answered with 400.
+        // An empty value is what a URI without authority sends (RFC 9110 §7.2): no host to
+        // route by, so only HTTP/1.0 may send it (as if it had sent none).
+        if (hosts++ > 0) {
+          badRequest(out);
+          continue;
+        }
+        if (value === '') {
+          if (hostRequired) badRequest(out);
+          else if (out.host !== '') up.push(name, out.host);
+          continue;
+        }
+        const authority = normaliseAuthority(value, defaultPort);
+        if (authority === null) badRequest(out);
+        else if (out.host === '') out.host = authority;
+        up.push(name, out.host);
         continue;
+      }
       case 'content-length': {
         const len = parseContentLength(value);
         if (len < 0 || (out.contentLength >= 0 && out.contentLength !== len)) {
@@ -145,6 +176,10 @@ export function scanRequestHeaders(raw: string[], peer: string, rules: HeaderRul
         }
     }
   }
+  if (hosts === 0) {
+    if (hostRequired) badRequest(out);
+    else if (out.host !== '') up.push('host', out.host);
+  }
   if (te !== '') {
     if (out.contentLength >= 0 || !isChunkedOnly(te)) out.framing = 'KEEL_ERR_REQUEST_SMUGGLING';
     else out.chunked = true;
@@ -159,6 +194,11 @@ export function scanRequestHeaders(raw: string[], peer: string, rules: HeaderRul
   if (out.requestId === '') out.requestId = newRequestId();
   up.push(idHeader, out.requestId);
   out.upHeaders = up;
+}
+
+/** A Host problem (RFC 9112 §3.2); a framing problem found first keeps its own code. */
+function badRequest(out: RequestHead): void {
+  if (out.framing === '') out.framing = 'KEEL_ERR_BAD_REQUEST';
 }
 
 /** Visible ASCII only (no spaces, no control characters), 1-200 characters. */
@@ -232,15 +272,4 @@ export function newRequestId(): string {
     x[l >>> 20]!, x[(l >>> 16) & 15]!, x[(l >>> 12) & 15]!, x[(l >>> 8) & 15]!, x[(l >>> 4) & 15]!, x[l & 15]!,
     x[r >>> 20]!, x[(r >>> 16) & 15]!, x[(r >>> 12) & 15]!, x[(r >>> 8) & 15]!, x[(r >>> 4) & 15]!, x[r & 15]!,
   );
-}
-
-/**
- * RFC 9112 §3.2: an HTTP/1.1 request without a Host field gets a 400. node:http's own check
- * (requireHostHeader) is off so that the answer is Keel's JSON one with its error code.
- */
-export function hostMissing(
-  host: string,
-  req: { readonly httpVersionMajor: number; readonly httpVersionMinor: number },
-): boolean {
-  return host === '' && req.httpVersionMajor === 1 && req.httpVersionMinor >= 1;
 }

@@ -17,6 +17,12 @@ export class KeelRequest extends IncomingMessage {
   /** Bytes still allowed; -1 = not counted (bodies with Content-Length are checked up front). */
   bodyBudget = -1;
   bodyOwner: BodyLimitOwner | null = null;
+  /**
+   * The client sent "Expect: 100-continue" and has not been told to go on: the listener's
+   * 'checkContinue' sets it, handle.ts clears it when it writes 100 Continue (only once the
+   * request is admitted, RFC 9110 §10.1.1), and an answer before that closes the connection.
+   */
+  awaitingContinue = false;
 
   override push(chunk: unknown, encoding?: BufferEncoding): boolean {
     if (this.bodyBudget >= 0 && chunk instanceof Buffer) {
@@ -33,9 +39,16 @@ export class KeelRequest extends IncomingMessage {
   }
 }
 
+/** What a response tells its connection when it is over (connection.ts: the next request may go). */
+export interface ResponseTurn {
+  responseClosed(): void;
+}
+
 /** node:http response carrying its exchange, so 'close' is handled by one shared function. */
 export class KeelResponse extends ServerResponse<KeelRequest> {
   owner: { clientClosed(): void } | null = null;
+  /** The client connection serving its requests one at a time (connection.ts), or null. */
+  turn: ResponseTurn | null = null;
 }
 
 /** Registered on every response: no closure is allocated per request. */
@@ -43,4 +56,10 @@ export function onResponseClose(this: KeelResponse): void {
   const owner = this.owner;
   this.owner = null;
   owner?.clientClosed();
+  // After the exchange is finished: the in-flight count drops before the next request starts.
+  const turn = this.turn;
+  if (turn !== null) {
+    this.turn = null;
+    turn.responseClosed();
+  }
 }

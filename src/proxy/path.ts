@@ -28,6 +28,51 @@ export function splitAbsoluteForm(target: string): [string, string] | null {
   return [target.slice(start, end), rest === '' ? '/' : rest.charCodeAt(0) === 63 ? `/${rest}` : rest];
 }
 
+/** Per character code below 128: 1 when unreserved (RFC 3986 §2.3: ALPHA / DIGIT / "-" / "." / "_" / "~"). */
+const UNRESERVED = new Uint8Array(128);
+for (let c = 0; c < 128; c++) if (/[A-Za-z0-9._~-]/.test(String.fromCharCode(c))) UNRESERVED[c] = 1;
+
+/**
+ * The path the router matches and the upstream receives (RFC 3986 §6.2.2): percent-encoded
+ * unreserved characters decoded (§6.2.2.2: "%2e" is ".", "%41" is "A"), the hex digits of the
+ * other percent-encodings upper-cased (§6.2.2.1), then dot segments removed (§5.2.4). So
+ * "/public/%2e%2e/admin" is "/admin" before it is routed, and cannot reach the "/public" route
+ * while an upstream that decodes it serves "/admin". "%2F" stays encoded: "/" is reserved, and an
+ * encoded one is data inside a segment, not a separator. Decoding is one pass, so "%252e" stays
+ * "%252e" (never "."). Null when a "%" is not followed by two hex digits (docs/security.md).
+ * The common path, with neither "%" nor "/.", is returned as it is.
+ */
+export function normalisePath(path: string): string | null {
+  let p = path;
+  if (p.indexOf('%') >= 0) {
+    const decoded = decodeUnreserved(p);
+    if (decoded === null) return null;
+    p = decoded;
+  }
+  return p.includes('/.') ? removeDotSegments(p) : p;
+}
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  const l = c | 0x20;
+  return l >= 97 && l <= 102 ? l - 87 : -1;
+}
+
+function decodeUnreserved(p: string): string | null {
+  let out = '';
+  let from = 0;
+  for (let i = p.indexOf('%'); i >= 0; i = p.indexOf('%', i + 3)) {
+    const hi = hexValue(p.charCodeAt(i + 1));
+    const lo = hexValue(p.charCodeAt(i + 2));
+    if (hi < 0 || lo < 0) return null;
+    const c = hi * 16 + lo;
+    out += p.slice(from, i);
+    out += c < 128 && UNRESERVED[c] === 1 ? String.fromCharCode(c) : p.slice(i, i + 3).toUpperCase();
+    from = i + 3;
+  }
+  return out + p.slice(from);
+}
+
 /**
  * RFC 3986 §5.2.4 remove_dot_segments, applied before routing so that "/public/../admin" cannot
  * match the "/public" route while the upstream serves "/admin". Only called when the path

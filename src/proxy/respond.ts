@@ -40,7 +40,9 @@ export function answerError(ex: Exchange, code: ErrorCode, close = false): void 
   if (code === 'KEEL_ERR_BREAKER_OPEN' || code === 'KEEL_ERR_ENDPOINT_FAILING') {
     headers.push('retry-after', String(Math.max(1, Math.ceil(ex.retryAfterMs / 1000))));
   }
-  if (close || ex.gw.draining) headers.push('connection', 'close');
+  // A client still waiting for "100 Continue" may send its body or the next request: close, so
+  // that neither is read as the other (RFC 9110 §10.1.1).
+  if (close || ex.gw.draining || ex.req.awaitingContinue) headers.push('connection', 'close');
   const res = ex.res;
   if (res.headersSent || res.destroyed) return;
   res.writeHead(status, headers);

@@ -1,11 +1,13 @@
 import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../core/clock.js';
 import { ERROR_CODES, type ErrorCode } from '../core/errors.js';
+import { type Admission, admit } from './admit.js';
 import type { ProxyEvents } from './context.js';
-import { emptyRequestHead, hostMissing, scanRequestHeaders } from './headers.js';
-import type { KeelRequest } from './messages.js';
+import { emptyRequestHead } from './headers.js';
+import { type KeelRequest, KeelResponse } from './messages.js';
 import { pathOf } from './path.js';
 import { responseHeaders } from './response-headers.js';
 import { rawErrorResponse } from './server.js';
@@ -18,6 +20,8 @@ export interface UpgradeContext {
   /** Open tunnels, destroyed when the gateway drains or closes. */
   readonly tunnels: Set<Duplex>;
   readonly events: ProxyEvents;
+  /** Answers an upgrade its route does not tunnel as a plain request (handle.ts). */
+  handlePlain(snap: Snapshot, req: KeelRequest, res: KeelResponse, defaultPort: number): void;
 }
 
 /** What request.done says of an upgrade, filled in as the handshake goes. */
@@ -64,10 +68,15 @@ function upgradeDone(ctx: UpgradeContext, rec: UpgradeRecord, status: number, er
 }
 
 /**
- * `Upgrade` pass-through (WebSocket and friends, RFC 9110 §7.8): route, pick one host (no retry:
- * the handshake is not replayed), send the handshake through undici with `upgrade` set, and on
- * 101 write the upstream's head to the client and pipe bytes both ways. Any other answer is
- * relayed with `Connection: close`. Errors close both sides.
+ * `Upgrade` pass-through (WebSocket, RFC 6455; RFC 9110 §7.8). The request is admitted like any
+ * other (admit.ts: Host, version, target normalised, routed; the route's strip_prefix applies),
+ * and only the protocols its route lists in `upgrades` are offered upstream — never h2c, which
+ * would let the upstream take requests Keel never routed. An upgrade to none of them is answered
+ * as a plain request without the upgrade, as nginx does when it is not told to upgrade, and the
+ * connection closes after it (docs/proxying.md, "Upgrades"). A tunnelled one picks one host (no
+ * retry: the handshake is not replayed), sends the handshake through undici with `upgrade` set,
+ * and on 101 writes the upstream's head to the client and pipes bytes both ways. Any other
+ * answer is relayed with `Connection: close`. Errors close both sides.
  */
 export function handleUpgrade(
   snap: Snapshot,
@@ -75,15 +84,15 @@ export function handleUpgrade(
   req: KeelRequest,
   socket: Duplex,
   head: Buffer,
+  defaultPort: number,
 ): void {
-  const h = emptyRequestHead();
-  scanRequestHeaders(req.rawHeaders, req.socket.remoteAddress ?? '', snap.rules, h);
-  const target = req.url ?? '/';
+  const a: Admission = { ...emptyRequestHead(), target: '', clientTarget: '' };
+  const r = admit(snap, req, defaultPort, a);
   const method = req.method ?? 'GET';
   const rec: UpgradeRecord = {
-    requestId: h.requestId,
+    requestId: a.requestId,
     method,
-    path: pathOf(target),
+    path: pathOf(req.url ?? '/'),
     startedAt: ctx.clock.now(),
     route: '',
     pool: '',
@@ -94,19 +103,18 @@ export function handleUpgrade(
     refuse(socket, code, extra);
     upgradeDone(ctx, rec, ERROR_CODES[code].status, code);
   };
-  if (h.framing !== '' || hostMissing(h.host, req)) {
-    refuseWith(h.framing || 'KEEL_ERR_BAD_REQUEST');
+  if (typeof r === 'string') {
+    refuseWith(r);
     return;
   }
-  if (target.length > snap.config.limits.max_url_length) {
-    refuseWith('KEEL_ERR_URL_TOO_LONG');
+  const upgrade = offeredUpgrade(req.rawHeaders, r.config.upgrades);
+  if (upgrade === '') {
+    // node parsed no body after an upgrade's head: one with a body cannot be answered as plain.
+    if (a.contentLength > 0 || a.chunked) refuseWith('KEEL_ERR_BAD_REQUEST');
+    else answerPlain(snap, ctx, req, socket as Socket, defaultPort);
     return;
   }
-  const route = snap.router.match(h.host, rec.path, method);
-  if (route === undefined) {
-    refuseWith('KEEL_ERR_ROUTE_NOT_FOUND');
-    return;
-  }
+  const route = r;
   const pool = route.pool;
   rec.route = route.name;
   rec.pool = pool.name;
@@ -133,16 +141,13 @@ export function handleUpgrade(
   const t = new UpgradeTry(snap, ctx, pool, host, socket, head, rec);
   socket.once('close', () => t.clientGone());
   socket.on('error', () => socket.destroy());
-  let upgrade = 'websocket';
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === 'upgrade') upgrade = raw[i + 1]!;
   try {
     host.dispatcher.dispatch(
       {
         origin: host.origin,
-        path: target,
+        path: a.target,
         method,
-        headers: h.upHeaders,
+        headers: a.upHeaders,
         upgrade,
         body: null,
       },
@@ -151,6 +156,45 @@ export function handleUpgrade(
   } catch (err) {
     t.onError(err as Error);
   }
+}
+
+/**
+ * The protocols of the request's Upgrade field (RFC 9110 §7.8: protocol-name ["/" version],
+ * names compared case-insensitively) that the route tunnels, as a field value; '' when none.
+ * h2c never counts, whatever the config says (the schema refuses it too).
+ */
+export function offeredUpgrade(raw: readonly string[], allowed: readonly string[]): string {
+  let offered = '';
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.toLowerCase() !== 'upgrade') continue;
+    for (const item of raw[i + 1]!.split(',')) {
+      const p = item.trim();
+      const slash = p.indexOf('/');
+      const name = (slash < 0 ? p : p.slice(0, slash)).toLowerCase();
+      if (name === '' || name === 'h2c' || !allowed.includes(name)) continue;
+      offered = offered === '' ? p : `${offered}, ${p}`;
+    }
+  }
+  return offered;
+}
+
+/**
+ * Answers the request through the ordinary path, on a response bound to the socket node handed
+ * over. `Connection: close`, and the socket ends after it: nothing the client sent after the
+ * head is ever read as HTTP, so no request can be smuggled behind the refused upgrade.
+ */
+function answerPlain(
+  snap: Snapshot,
+  ctx: UpgradeContext,
+  req: KeelRequest,
+  socket: Socket,
+  port: number,
+): void {
+  const res = new KeelResponse(req);
+  res.shouldKeepAlive = false;
+  res.assignSocket(socket);
+  res.once('finish', () => socket.destroySoon());
+  ctx.handlePlain(snap, req, res, port);
 }
 
 function refuse(socket: Duplex, code: ErrorCode, extra = ''): void {

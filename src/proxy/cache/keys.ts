@@ -1,3 +1,5 @@
+import { normaliseAuthority } from '../authority.js';
+import { normalisePath } from '../path.js';
 import { cacheKey, type Fields, normaliseField } from './semantics/index.js';
 
 /**
@@ -5,8 +7,23 @@ import { cacheKey, type Fields, normaliseField } from './semantics/index.js';
  * §9.3.2), optionally followed by the route's key headers; a Vary variant appends its secondary
  * key. Everything a URL owns therefore starts with `<base>\n` or is `<base>` itself, which is what
  * purges and invalidation rely on. Request targets cannot contain a line feed (RFC 9112 §3.2).
+ *
+ * A base key names one (host, target) pair and no other: the target is origin-form, so it starts
+ * with the key's first "/", and the host part holds no "/" (keyHost). The host is the request's
+ * normalised authority (docs/security.md, "The data plane"), the one it was routed by.
  */
 export const KEY_SEPARATOR = '\n';
+
+/**
+ * The host as a key holds it: "%" and "/" percent-encoded, so the first "/" of a key always
+ * starts the target, whatever the host holds. An authority Keel accepted has neither (the common
+ * case costs two scans and returns `host` itself); the encoding makes the key's injectivity
+ * independent of that check.
+ */
+function keyHost(host: string): string {
+  if (host.indexOf('/') < 0 && host.indexOf('%') < 0) return host;
+  return host.replaceAll('%', '%25').replaceAll('/', '%2F');
+}
 
 export interface KeyRules {
   readonly query: 'full' | 'sorted' | 'ignore';
@@ -16,7 +33,7 @@ export interface KeyRules {
 
 /** The key before the route's key headers: what a URL maps to. */
 export function baseKey(host: string, target: string, rules: KeyRules): string {
-  return cacheKey('GET', host, target, { query: rules.query });
+  return cacheKey('GET', keyHost(host), target, { query: rules.query });
 }
 
 export function primaryKey(host: string, target: string, rules: KeyRules, headers: Fields): string {
@@ -32,6 +49,7 @@ export function variantKey(primary: string, secondary: string): string {
 /**
  * The base key of an absolute URL or of "host/path" (the purge API and §4.4 invalidation): the
  * scheme is not part of Keel's keys, so "http://a/x", "https://a/x" and "a/x" are the same.
+ * Host and path are normalised as a request's are, so the key is the one that request stored.
  * undefined when it is neither.
  */
 export function baseKeyOfUrl(url: string, query: KeyRules['query'] = 'full'): string | undefined {
@@ -42,6 +60,9 @@ export function baseKeyOfUrl(url: string, query: KeyRules['query'] = 'full'): st
   } catch {
     return undefined;
   }
-  if (u.host === '') return undefined;
-  return cacheKey('GET', u.host, `${u.pathname}${u.search}`, { query });
+  // URL has dropped the scheme's default port already; a trailing dot is dropped here.
+  const host = u.host === '' ? null : normaliseAuthority(u.host, u.protocol === 'https:' ? 443 : 80);
+  const path = normalisePath(u.pathname);
+  if (host === null || path === null) return undefined;
+  return cacheKey('GET', host, `${path}${u.search}`, { query });
 }

@@ -12,7 +12,8 @@ export interface PurgeResult {
 /**
  * Checks a purge body; returns the request or a message saying what is wrong. `url` is
  * "http://host/path?query" or "host/path?query" (the scheme is not part of Keel's keys);
- * `prefix` is the start of such a URL, e.g. "example.com/images/".
+ * `prefix` is the start of such a URL, e.g. "example.com/images/": a whole host (and port), then
+ * the start of a path. A bare host ("example.com") purges every URL of that host.
  */
 export function parsePurge(body: unknown): PurgeRequest | string {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
@@ -40,8 +41,7 @@ export function parsePurge(body: unknown): PurgeRequest | string {
 export async function purge(edge: EdgeCache | null, req: PurgeRequest): Promise<PurgeResult> {
   if (edge === null) return { purged: 0 };
   if ('url' in req) return { purged: await edge.purgeBase(baseKeyOfUrl(req.url)!) };
-  // A prefix is a URL prefix: its key form without the parts URL parsing adds ("/" for a bare host).
-  const base = baseKeyOfUrl(req.prefix)!;
-  const bare = /^(?:[a-z][a-z0-9+.-]*:\/\/)?[^/?]+$/i.test(req.prefix);
-  return { purged: await edge.purgePrefix(bare ? base.slice(0, -1) : base) };
+  // The host part is matched whole: "example.com" purges "example.com/…", never the keys of
+  // "example.com.evil" or "example.com:8080" (a key's host ends at its first "/", keys.ts).
+  return { purged: await edge.purgePrefix(baseKeyOfUrl(req.prefix)!) };
 }

@@ -1,0 +1,60 @@
+import type { ErrorCode } from '../core/errors.js';
+import { normaliseAuthority, schemePort } from './authority.js';
+import { type RequestHead, scanRequestHeaders } from './headers.js';
+import type { KeelRequest } from './messages.js';
+import { normalisePath, pathOf, splitAbsoluteForm, stripPrefix } from './path.js';
+import type { CompiledRoute, Snapshot } from './snapshot.js';
+
+/** What admission fills in: the request head and the targets (an Exchange, or an upgrade's own). */
+export interface Admission extends RequestHead {
+  /** Target sent upstream: normalised, the route's prefix stripped when it says so. */
+  target: string;
+  /** Target as the client sent it, normalised: what the cache keys on. */
+  clientTarget: string;
+}
+
+/**
+ * Everything a request goes through before its route takes it, the same for plain requests and
+ * upgrades (docs/security.md, "The data plane"): the header scan (framing, Host), the HTTP
+ * version, the target's length and form, one authority (an absolute-form target's replaces Host,
+ * RFC 9112 §3.2.2), the path normalised (path.ts normalisePath), then the router. Returns the
+ * route, or the error code to answer with.
+ */
+export function admit(
+  snap: Snapshot,
+  req: KeelRequest,
+  defaultPort: number,
+  out: Admission,
+): CompiledRoute | ErrorCode {
+  const url = req.url ?? '/';
+  let target = url;
+  let badTarget = false;
+  if (target.charCodeAt(0) !== 47 /* / */) {
+    // Rare (clients send origin-form to a gateway), so the tuple is allowed here.
+    const abs = splitAbsoluteForm(target);
+    const port = abs === null ? -1 : schemePort(target, target.indexOf('://'));
+    const authority = port < 0 ? null : normaliseAuthority(abs![0], port);
+    if (authority === null) badTarget = true;
+    else {
+      out.host = authority;
+      target = abs![1];
+    }
+  }
+  const http11 = req.httpVersionMajor === 1 && req.httpVersionMinor >= 1;
+  scanRequestHeaders(req.rawHeaders, req.socket.remoteAddress ?? '', snap.rules, out, defaultPort, http11);
+  // RFC 9110 §2.5, RFC 9112 §2.3: node's parser takes "HTTP/2.0" (and "HTTP/0.9") on a request
+  // line; this listener speaks HTTP/1.x only.
+  if (req.httpVersionMajor !== 1) return 'KEEL_ERR_HTTP_VERSION';
+  if (out.framing !== '') return out.framing;
+  if (url.length > snap.config.limits.max_url_length) return 'KEEL_ERR_URL_TOO_LONG';
+  if (badTarget) return 'KEEL_ERR_BAD_REQUEST';
+  const path = pathOf(target);
+  const clean = normalisePath(path);
+  if (clean === null) return 'KEEL_ERR_BAD_REQUEST';
+  if (clean !== path) target = clean + target.slice(path.length);
+  const r = snap.router.match(out.host, clean, req.method ?? 'GET');
+  if (r === undefined) return 'KEEL_ERR_ROUTE_NOT_FOUND';
+  out.clientTarget = target;
+  out.target = r.config.strip_prefix ? stripPrefix(target, r.match.path_prefix) : target;
+  return r;
+}
