@@ -280,7 +280,10 @@ class UpgradeTry implements Dispatcher.DispatchHandler {
 
   onComplete(): void {
     this.#end({ kind: 'response', status: this.#status, latencyMs: this.ctx.clock.now() - this.#started });
-    this.socket.end();
+    // Destroyed once flushed: node no longer reads this socket (it left HTTP at the upgrade), so
+    // a half-close would never see the client's end and the socket would stay open for good.
+    const socket = this.socket;
+    socket.end(() => socket.destroy());
     this.#done(this.#status, '');
   }
 
