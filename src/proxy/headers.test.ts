@@ -211,6 +211,67 @@ describe('request headers', () => {
     assert.equal(chunked.chunked, true);
     assert.equal(chunked.map.has('transfer-encoding'), false);
   });
+
+  it('validates Host and forwards the normalised authority, in Host and X-Forwarded-Host (RFC 9112 §3.2)', () => {
+    const h = scan(['Host', 'A.Example.:80']);
+    assert.equal(h.framing, '');
+    assert.equal(h.host, 'a.example');
+    assert.deepEqual(h.map.get('host'), ['a.example']);
+    assert.deepEqual(h.map.get('x-forwarded-host'), ['a.example']);
+    for (const bad of ['x.test/static', 'a@b', 'a b', 'a..b', 'a:99999']) {
+      assert.equal(scan(['Host', bad]).framing, 'KEEL_ERR_BAD_REQUEST', bad);
+    }
+    // An empty first Host line still counts: a second one is refused.
+    assert.equal(scan(['Host', '', 'Host', 'b']).framing, 'KEEL_ERR_BAD_REQUEST');
+    // Found first, a smuggling attempt keeps its own code.
+    assert.equal(
+      scan(['Content-Length', '1', 'Content-Length', '2', 'Host', 'a/b']).framing,
+      'KEEL_ERR_REQUEST_SMUGGLING',
+    );
+  });
+
+  it('requires Host when asked (HTTP/1.1), and takes an empty one only from HTTP/1.0', () => {
+    const required = (raw: string[]) => {
+      const h = head();
+      scanRequestHeaders(raw, '203.0.113.9', rules(), h, 80, true);
+      return h;
+    };
+    assert.equal(required([]).framing, 'KEEL_ERR_BAD_REQUEST');
+    assert.equal(required(['Host', '']).framing, 'KEEL_ERR_BAD_REQUEST');
+    assert.equal(required(['Host', 'a']).framing, '');
+    const old = scan(['Host', '']);
+    assert.equal(old.framing, '');
+    assert.equal(old.host, '');
+    assert.equal(old.map.has('host'), false);
+  });
+
+  it("sends an absolute-form target's authority in place of Host (RFC 9112 §3.2.2)", () => {
+    const withHost = head();
+    withHost.host = 'b.example';
+    scanRequestHeaders(['Host', 'a.example', 'Accept', '*/*'], '203.0.113.9', rules(), withHost, 80, true);
+    assert.equal(withHost.framing, '');
+    assert.equal(withHost.host, 'b.example');
+    assert.deepEqual(withHost.upHeaders.slice(0, 2), ['Host', 'b.example']);
+    assert.ok(!withHost.upHeaders.includes('a.example'), 'the Host field value is not forwarded anywhere');
+    // HTTP/1.0 may send none: the authority is sent as Host all the same.
+    const without = head();
+    without.host = 'b.example';
+    scanRequestHeaders(['Accept', '*/*'], '203.0.113.9', rules(), without);
+    assert.equal(without.upHeaders.filter((v) => v === 'host').length, 1);
+    assert.equal(without.upHeaders[without.upHeaders.indexOf('host') + 1], 'b.example');
+    // The Host field is still checked: an invalid one is a 400 whatever the target says.
+    const bad = head();
+    bad.host = 'b.example';
+    scanRequestHeaders(['Host', 'a/b'], '203.0.113.9', rules(), bad, 80, true);
+    assert.equal(bad.framing, 'KEEL_ERR_BAD_REQUEST');
+  });
+
+  it('drops the default port of the listener it is told', () => {
+    const h = head();
+    scanRequestHeaders(['Host', 'a.example:443'], '203.0.113.9', rules(), h, 443);
+    assert.equal(h.host, 'a.example');
+    assert.equal(scan(['Host', 'a.example:443']).host, 'a.example:443');
+  });
 });
 
 describe('response headers', () => {
