@@ -227,7 +227,7 @@ export async function waitFor(pred: () => boolean, what: string, ms = 5000): Pro
 
 export function pool(
   name: string,
-  hosts: Upstream[],
+  hosts: ReadonlyArray<{ readonly url: string }>,
   extra: Record<string, unknown> = {},
 ): Record<string, unknown> {
   return { [name]: { hosts: hosts.map((h) => h.url), ...extra } };
