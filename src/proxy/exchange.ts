@@ -53,7 +53,7 @@ export class Exchange implements RequestHead, BodyLimitOwner, LiveNode {
   readonly start: number;
   readonly method: string;
 
-  // The request head: scanRequestHeaders (headers.ts), called by handle.ts. `upHeaders` is then
+  // The request head: scanRequestHeaders (headers.ts), called by admit.ts. `upHeaders` is then
   // rewritten by the trace links (traceparent slot) and the cache (validators).
   host = '';
   contentLength = -1;
@@ -62,7 +62,7 @@ export class Exchange implements RequestHead, BodyLimitOwner, LiveNode {
   requestId = '';
   upHeaders: string[] = NO_HEADERS;
 
-  // Routing: handle.ts, before the chain runs.
+  // Routing: admit.ts (the targets) and handle.ts, before the chain runs.
   route: RouteInfo | null = null;
   /** Target sent upstream (prefix stripped when the route says so). */
   target = '';
