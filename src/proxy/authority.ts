@@ -21,12 +21,20 @@ import { isIPv6 } from 'node:net';
  * server_name matching drops it too), so a route for "a.example" cannot be dodged with it.
  */
 
-/** Per character code below 128: 1 when it may appear in a DNS-shaped registered name label. */
-const NAME = new Uint8Array(128);
+/** What a byte may be in a registered name (one table lookup per character on the request path). */
+const BAD = 0;
+const NAME_CHAR = 1; // a-z 0-9 - _ ~
+const UPPER = 2; // A-Z
+const DOT = 3;
+const COLON = 4;
+const CLASS = new Uint8Array(256);
 for (let c = 0; c < 128; c++) {
   const ch = String.fromCharCode(c);
-  if (/[A-Za-z0-9_~-]/.test(ch)) NAME[c] = 1;
+  if (/[a-z0-9_~-]/.test(ch)) CLASS[c] = NAME_CHAR;
+  else if (/[A-Z]/.test(ch)) CLASS[c] = UPPER;
 }
+CLASS[46] = DOT;
+CLASS[58] = COLON;
 
 /**
  * The normalised authority of `value` (a Host field value or an absolute-form target's
@@ -47,23 +55,29 @@ export function normaliseAuthority(value: string, defaultPort: number): string |
       if (c >= 65 && c <= 70) upper = true;
     }
   } else {
-    let prev = 46; // as if after a dot: a leading dot is an empty label
+    let afterDot = true; // a leading dot is an empty label
     let i = 0;
     for (; i < n; i++) {
       const c = value.charCodeAt(i);
-      if (c === 58 /* : */) break;
-      if (c === 46 /* . */) {
-        if (prev === 46) return null; // an empty label
-      } else if (c >= 128 || NAME[c] === 0) {
-        return null;
-      } else if (c >= 65 && c <= 90) {
-        upper = true;
+      const k = c < 256 ? CLASS[c]! : BAD;
+      if (k === NAME_CHAR) {
+        afterDot = false;
+        continue;
       }
-      prev = c;
+      if (k === COLON) break;
+      if (k === DOT) {
+        if (afterDot) return null; // an empty label
+        afterDot = true;
+      } else if (k === UPPER) {
+        upper = true;
+        afterDot = false;
+      } else {
+        return null;
+      }
     }
     hostEnd = i;
     if (hostEnd === 0) return null; // ":80" names no host
-    dot = prev === 46;
+    dot = afterDot;
   }
   // The port: ":" then 0-5 digits.
   let port = -1;
