@@ -123,9 +123,6 @@ export class ClientConnection implements ResponseTurn {
     if (this.#busy) {
       this.#upgrade = req;
       this.#upgradeHead = head;
-      // Paused the node way: when the response before it ends, node drains that request's body
-      // (`req._dump`), which would resume the socket and lose the bytes the client sends next.
-      stopReading(this.socket);
       return;
     }
     this.#closing = true; // the socket leaves HTTP/1.1

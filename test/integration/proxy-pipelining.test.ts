@@ -202,6 +202,27 @@ describe('pipelining', () => {
     assert.equal(header(q.responses[0]!, 'x-keel-error'), undefined);
   });
 
+  it('an upgrade pipelined behind a request waits for its answer, and keeps the bytes sent after it', async () => {
+    const s = session(g.port);
+    s.socket.write(
+      `${get('/slow?ms=80')}GET /chat HTTP/1.1\r\nHost: a.example\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\npi`,
+    );
+    // More bytes while the upgrade waits (the first answer takes 80 ms): kept for the tunnel.
+    await new Promise((r) => setImmediate(r));
+    s.socket.write('ng');
+    await waitFor(() => s.data().includes('ping'), 'the echo through the tunnel');
+    s.socket.write('-pong');
+    await waitFor(() => s.data().includes('ping-pong'), 'bytes sent after the switch');
+    const text = s.data().toString('latin1');
+    const first = parseResponses(s.data()).responses[0]!;
+    assert.equal(first.body.toString(), 'GET /slow?ms=80');
+    // The whole first answer, then the switch: nothing of one inside the other.
+    const switched = text.indexOf('HTTP/1.1 101 ');
+    assert.ok(switched > text.indexOf('GET /slow?ms=80'), text);
+    assert.ok(text.endsWith('\r\n\r\nping-pong'), text);
+    s.socket.destroy();
+  });
+
   it('a parse error on an idle connection still gets its 400', async () => {
     const s = session(g.port);
     s.socket.write(get('/idle?ms=0'));
