@@ -12,7 +12,7 @@ export const PIPELINE_QUEUE_MAX = 16;
 /**
  * Requests still arriving while the connection closes. node:http parses a whole read (up to
  * 64 KiB, thousands of small requests) before Keel can stop it, so a flood's first read is let
- * through unanswered; a client that goes on sending after that has the connection cut at once.
+ * through unanswered; more than that means the socket was read again, and the connection is cut.
  */
 const DROPPED_MAX = 4096;
 
@@ -22,35 +22,14 @@ export interface ConnectionHandlers {
   upgrade(req: KeelRequest, socket: Duplex, head: Buffer, defaultPort: number): void;
 }
 
-/**
- * node:http's per-socket pipelining flag (lib/_http_server.js, `socket._paused`): node sets it
- * when it pauses a socket because responses pile up, and while it is set node neither resumes
- * the socket when a request body is read nor lets its parser run. Keel sets it the same way for
- * requests waiting their turn; without it, reading a body (`req._read`) would resume the socket.
- * If a future node drops the flag, pause() alone still holds while no body is read, and the
- * queue bound holds whatever node does.
- */
-interface NodeHttpSocket {
-  _paused?: unknown;
-  parser?: { resume(): void } | null;
-}
-
-function stopReading(s: Socket): void {
-  const n = s as unknown as NodeHttpSocket;
-  if (typeof n._paused === 'boolean') n._paused = true;
-  s.pause();
-}
-
-function startReading(s: Socket): void {
-  const n = s as unknown as NodeHttpSocket;
-  if (n._paused === true) {
-    // Paused by node for responses the client is not reading: node resumes it on 'drain'.
-    if (s.writableNeedDrain) return;
-    n._paused = false;
-    n.parser?.resume();
-  }
-  s.resume();
-}
+/** What to do with a parse error or a header timeout node reports on the connection. */
+export type ParseErrorAction =
+  /** Nothing is outstanding, or the error is in the request whose answer has not started: a raw answer, then close. */
+  | 'answer'
+  /** The error is in the request being answered, whose head went out: close. */
+  | 'cut'
+  /** The error is after requests still being answered: close once they are, writing nothing. */
+  | 'after';
 
 function destroyOnError(this: Duplex): void {
   this.destroy();
@@ -60,17 +39,20 @@ function destroyOnError(this: Duplex): void {
  * One client connection's HTTP/1.x requests, served one at a time, in order, as nginx and
  * HAProxy do (docs/proxying.md, "Pipelining"). node:http emits 'request' for every request of a
  * read at once and would run them all concurrently, each in flight and in the bulkhead; here a
- * request waits (with the socket paused) until the response before it has closed. So a
- * connection holds at most one exchange and one bulkhead slot, and its responses never queue
- * behind one another inside node, where a response that never got the socket also never closed
- * and its exchange stayed in flight for good. Fixed shape, made once per connection.
+ * request waits until the response before it has closed. So a connection holds at most one
+ * exchange and one bulkhead slot, and its responses never queue behind one another inside node,
+ * where a response that never got the socket also never closed and its exchange stayed in flight
+ * for good. While requests wait (or the connection is closing) the socket is not read: it is
+ * paused, and paused again whenever node resumes it — node resumes a paused socket when a
+ * response's output is accounted or a body is read. Fixed shape, made once per connection.
  */
 export class ClientConnection implements ResponseTurn {
   readonly socket: Socket;
   readonly defaultPort: number;
   readonly #handlers: ConnectionHandlers;
-  /** A request is being served: its response has not closed yet. */
-  #busy = false;
+  /** The request being served (its response has not closed yet), or null. */
+  #current: KeelRequest | null = null;
+  #currentRes: KeelResponse | null = null;
   /** Nothing more is read: what is queued is served, then the connection closes. */
   #closing = false;
   readonly #reqs: KeelRequest[] = [];
@@ -84,11 +66,17 @@ export class ClientConnection implements ResponseTurn {
     this.socket = socket;
     this.#handlers = handlers;
     this.defaultPort = defaultPort;
+    socket.on('resume', this.#keepPaused);
   }
+
+  /** After node's own 'resume' listener, in the same tick: no read happens in between. */
+  readonly #keepPaused = (): void => {
+    if (this.#closing || this.#reqs.length > 0) this.socket.pause();
+  };
 
   /** A response is being produced or requests wait: no raw answer may be written now. */
   get busy(): boolean {
-    return this.#busy;
+    return this.#current !== null;
   }
 
   /** Requests parsed and waiting their turn. */
@@ -101,47 +89,57 @@ export class ClientConnection implements ResponseTurn {
       this.#drop();
       return;
     }
-    if (!this.#busy) {
+    if (this.#current === null) {
       this.#serve(req, res);
       return;
     }
     if (this.#reqs.length >= PIPELINE_QUEUE_MAX) {
-      this.closeAfterQueue();
+      this.#closeAfterQueue();
       this.#drop();
       return;
     }
     this.#reqs.push(req);
     this.#ress.push(res);
-    stopReading(this.socket);
+    this.socket.pause();
   }
 
   /** node handed the socket over for an upgrade: it runs once the responses before it closed. */
   upgrade(req: KeelRequest, socket: Duplex, head: Buffer): void {
     // node removed its own error listener from the socket; an unhandled 'error' would throw.
     socket.on('error', destroyOnError);
+    // The socket leaves HTTP/1.1: it is read again by the tunnel, or not at all.
+    socket.off('resume', this.#keepPaused);
     if (this.#closing) return; // unanswered, like any request after the queue was full
-    if (this.#busy) {
+    if (this.#current !== null) {
       this.#upgrade = req;
       this.#upgradeHead = head;
       return;
     }
-    this.#closing = true; // the socket leaves HTTP/1.1
+    this.#closing = true;
     this.#handlers.upgrade(req, socket, head, this.defaultPort);
   }
 
   /**
-   * A parse error or a header timeout while a response is in flight or queued: writing a raw
-   * 400 or 408 now would land inside that response (node's own rule in lib/_http_server.js
-   * socketOnError: answer only when no response is in flight). Serve what is queued, then close.
+   * A parse error or a header timeout (`timeout`). A raw 400 or 408 written while a response is
+   * in flight or queued would land inside it, or be taken for the answer to an earlier request:
+   * node writes one only when no response has started (lib/_http_server.js socketOnError), and
+   * Keel only when nothing at all is outstanding — or when the error is in the very request
+   * being served (its body), whose answer has not started.
    */
-  closeAfterQueue(): void {
-    this.#closing = true;
-    stopReading(this.socket);
+  parseError(timeout: boolean): ParseErrorAction {
+    const current = this.#current;
+    if (current === null) return 'answer';
+    if (!timeout && !current.complete && this.#reqs.length === 0) {
+      return this.#currentRes!.headersSent ? 'cut' : 'answer';
+    }
+    this.#closeAfterQueue();
+    return 'after';
   }
 
   /** The current response closed (messages.ts onResponseClose): the next request may go. */
   responseClosed(): void {
-    this.#busy = false;
+    this.#current = null;
+    this.#currentRes = null;
     const s = this.socket;
     if (s.destroyed || !s.writable) {
       // The connection is over (the client left, or the response closed it): what waits stays
@@ -154,6 +152,8 @@ export class ClientConnection implements ResponseTurn {
     }
     if (this.#reqs.length > 0) {
       this.#serve(this.#reqs.shift()!, this.#ress.shift()!);
+      // The last one waiting may still be receiving its body: read again.
+      if (this.#reqs.length === 0 && !this.#closing) s.resume();
       return;
     }
     const up = this.#upgrade;
@@ -166,17 +166,23 @@ export class ClientConnection implements ResponseTurn {
       return;
     }
     if (this.#closing) s.destroySoon();
-    else startReading(s);
+    else s.resume();
+  }
+
+  #closeAfterQueue(): void {
+    this.#closing = true;
+    this.socket.pause();
   }
 
   #serve(req: KeelRequest, res: KeelResponse): void {
-    this.#busy = true;
+    this.#current = req;
+    this.#currentRes = res;
     res.turn = this;
     this.#handlers.request(req, res, this.defaultPort);
   }
 
   #drop(): void {
     if (++this.#dropped > DROPPED_MAX) this.socket.destroy();
-    else stopReading(this.socket);
+    else this.socket.pause();
   }
 }

@@ -79,21 +79,19 @@ export class Listener {
   };
 
   /**
-   * node:http parse errors and header timeouts (the request never reached a handler). While a
-   * response is in flight or queued on the connection, a raw answer would land inside it: the
-   * connection closes once those are answered instead (connection.ts closeAfterQueue).
+   * node:http parse errors and header timeouts. While a response is in flight or queued on the
+   * connection, a raw answer would land inside it: the connection closes once those are answered
+   * instead (connection.ts parseError).
    */
   readonly #onClientError = (err: ParseError, socket: Duplex): void => {
     if (err.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
       return;
     }
-    const conn = this.#conns.get(socket);
-    if (conn?.busy) {
-      conn.closeAfterQueue();
-      return;
-    }
-    socket.end(rawErrorResponse(clientErrorCode(err.code, err)), () => socket.destroy());
+    const code = clientErrorCode(err.code, err);
+    const action = this.#conns.get(socket)?.parseError(code === 'KEEL_ERR_CLIENT_TIMEOUT') ?? 'answer';
+    if (action === 'cut') socket.destroy();
+    else if (action === 'answer') socket.end(rawErrorResponse(code), () => socket.destroy());
   };
 
   listen(): Promise<{ name: string; host: string; port: number }> {

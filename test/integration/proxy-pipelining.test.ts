@@ -97,6 +97,22 @@ describe('pipelining', () => {
     s.socket.destroy();
   });
 
+  it('a queued request whose body is still arriving gets it once its turn comes', async () => {
+    const post = (path: string, body: string) =>
+      `POST ${path} HTTP/1.1\r\nHost: a.example\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    const s = session(g.port);
+    // The second request's head is read with the first, its body only in part.
+    s.socket.write(post('/b/1?ms=50', 'first') + post('/b/2?ms=0', 'second').slice(0, -4));
+    await waitFor(() => up.seen.some((x) => x.url === '/b/1?ms=50'), 'the first request upstream');
+    s.socket.write('cond');
+    await waitFor(() => parseResponses(s.data()).responses.length === 2, 'both answers');
+    assert.deepEqual(
+      up.seen.filter((x) => x.url.startsWith('/b/')).map((x) => x.body.toString()),
+      ['first', 'second'],
+    );
+    s.socket.destroy();
+  });
+
   it('20 connections flooding pipelined GETs without reading hold one bulkhead slot each', async (t) => {
     peakBusy = 0;
     const gauge = inFlightGauge(g);
