@@ -239,6 +239,20 @@ describe('pipelining', () => {
     s.socket.destroy();
   });
 
+  it('a parse error inside the body of the request being served is answered at once', async () => {
+    const s = session(g.port);
+    s.socket.write(
+      'POST /chunked HTTP/1.1\r\nHost: a.example\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n',
+    );
+    await waitFor(() => g.gw.inFlight() === 1, 'the request in flight');
+    s.socket.write('zz\r\n'); // not a chunk size
+    await s.closed;
+    const p = parseResponses(s.data());
+    assert.equal(p.responses[0]?.status, 400, s.data().toString('latin1'));
+    assert.equal(header(p.responses[0]!, 'x-keel-error'), 'KEEL_ERR_BAD_REQUEST');
+    await waitFor(() => g.gw.inFlight() === 0, 'the exchange over');
+  });
+
   it('a parse error on an idle connection still gets its 400', async () => {
     const s = session(g.port);
     s.socket.write(get('/idle?ms=0'));
