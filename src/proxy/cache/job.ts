@@ -68,6 +68,8 @@ export class CacheJob {
   storeKey = '';
   /** Generation of the Vary index the variant key came from (storing.ts). */
   gen = 0;
+  /** The stamp the lookup found under `key` (0: none), which a lead checks (coalesce.ts). */
+  seen = 0;
   /** Already waited on another request's fill: never waits again. */
   followed = false;
   /** The lead of the key this job fetches (coalesce.ts): it must be released whatever happens. */

@@ -5,7 +5,7 @@ import { Link, type TryHandle } from '../contracts.js';
 import type { Exchange } from '../exchange.js';
 import { Answers } from './answer.js';
 import type { Capture, CaptureOwner } from './capture.js';
-import type { Coalescer } from './coalesce.js';
+import { type Coalescer, STORED_MEANWHILE } from './coalesce.js';
 import type { EdgeCache } from './edge.js';
 import {
   CacheJob,
@@ -182,10 +182,21 @@ export class CacheLink extends Link<Exchange> implements LookupOwner, CaptureOwn
     job.mode = mode;
     ex.cacheOutcome = mode === MISS ? 'miss' : 'expired';
     if (!job.followed) {
-      if (this.#fills.wait(key, ex, this.#wake)) return;
+      const fills = this.#fills;
+      const lockMs = this.#config.lock_timeout;
+      if (fills.wait(key, lockMs, ex, this.#wake)) return;
       // Nobody leads: this request does. A late leader: go upstream without waiting for it.
-      job.lead = this.#fills.lead(key, this.#config.lock_timeout);
-      if (job.lead === null) job.followed = true;
+      const lead = fills.lead(key, lockMs, job.seen);
+      if (lead === STORED_MEANWHILE) {
+        // Another worker's fill ended between this lookup and the lead: answer from it.
+        this.#lookup.again(ex);
+        return;
+      }
+      job.lead = lead;
+      if (lead === null) {
+        if (fills.wait(key, lockMs, ex, this.#wake)) return; // led elsewhere since the first look
+        job.followed = true;
+      }
     }
     if (mode === REVALIDATE) ex.upHeaders = withValidators(ex.upHeaders, job.stored!.headers);
     else if ((job.hints & HAS_CONDITIONAL) !== 0) ex.upHeaders = withoutValidators(ex.upHeaders);

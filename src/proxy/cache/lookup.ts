@@ -15,7 +15,7 @@ export interface LookupOwner {
 }
 
 /**
- * Finds what is stored for a request: memory synchronously, then Redis; and when the key holds
+ * Finds what is stored for a request: the machine store synchronously, then Redis; and when the key holds
  * a Vary index (storing.ts), the variant the request's fields select (RFC 9111 §4.1), written
  * under the index's current generation.
  */
@@ -30,15 +30,20 @@ export class Lookup {
 
   /** Looks `key` up for `job`; `variant` is true once a Vary index led here. */
   find(ex: Exchange, job: CacheJob, key: string, variant: boolean): void {
-    const near = this.#edge.peek(key);
-    if (near !== undefined || this.#edge.far === null) {
-      this.#seen(ex, job, key, near, variant);
+    const edge = this.#edge;
+    const near = edge.peek(key);
+    // What a lead of this key must still find there (coalesce.ts): the last key looked up is
+    // the one a miss or a revalidation leads.
+    job.seen = edge.lastStamp;
+    if (near !== undefined || edge.far === null) {
+      this.#seen(ex, job, key, near?.entry, variant);
       return;
     }
-    void this.#edge.lookupFar(key).then((far) => {
+    void edge.lookupFar(key).then((far) => {
       if (ex.state !== OPEN) return; // the client left (or the deadline answered) meanwhile
+      if (far !== undefined) job.seen = far.stamp;
       try {
-        this.#seen(ex, job, key, far, variant);
+        this.#seen(ex, job, key, far?.entry, variant);
       } catch {
         // Off the synchronous path handleRequest guards: a bug costs this request only.
         answerError(ex, 'KEEL_ERR_INTERNAL');

@@ -2,14 +2,17 @@ import assert from 'node:assert/strict';
 import { IncomingMessage } from 'node:http';
 import { describe, it } from 'node:test';
 import type { RouteCacheConfig } from '../../config/types.js';
+import { ManualClock } from '../../core/clock.js';
 import { CLOSED, COMMITTED, Link } from '../contracts.js';
 import { Exchange, type GatewayContext } from '../exchange.js';
 import type { KeelRequest } from '../messages.js';
 import type { CompiledRoute, Snapshot } from '../snapshot.js';
-import { LocalCoalescer } from './coalesce.js';
+import { LeaseCoalescer } from './coalesce.js';
 import { CacheJob, MISS, NO_FIELDS, REFRESH } from './job.js';
 import { PreparedViews } from './prepared.js';
 import { detachedExchange, Refresh, SHARED_WITH_REFRESH } from './refresh.js';
+import { tempLmdbStore } from './store/lmdb.test-util.js';
+import { LeaseTable } from './store/lmdb-leases.js';
 
 /** Set by the constructor: the client's request, snapshot and gateway; a response and start of its own. */
 const CONSTRUCTED = ['req', 'res', 'gw', 'snap', 'start', 'method'];
@@ -104,8 +107,10 @@ describe('Refresh', () => {
     }
   }
 
-  it('one refresh per key, holding its lead until the detached exchange is finished', () => {
-    const fills = new LocalCoalescer();
+  it('one refresh per key, holding its lead until the detached exchange is finished', async () => {
+    const clock = new ManualClock(1_000);
+    const store = tempLmdbStore(clock);
+    const fills = new LeaseCoalescer(new LeaseTable(store, clock));
     const refresh = new Refresh('web', fills, config);
     const below = new Below();
     const ex = client();
@@ -126,5 +131,6 @@ describe('Refresh', () => {
     assert.deepEqual(fills.stats(), { leaders: 0, waiters: 0 });
     const budget = (ex.gw as unknown as { budget: { started: number; finished: number } }).budget;
     assert.deepEqual(budget, { started: 1, finished: 1 }, 'counted once by the retry budget');
+    await store.close();
   });
 });

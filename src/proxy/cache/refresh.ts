@@ -3,7 +3,7 @@ import { CLOSED, type Link } from '../contracts.js';
 import { Exchange } from '../exchange.js';
 import { KeelResponse } from '../messages.js';
 import type { Capture } from './capture.js';
-import type { Coalescer } from './coalesce.js';
+import { type Coalescer, STORED_MEANWHILE } from './coalesce.js';
 import { CacheJob, HAS_CACHE_CONTROL, REFRESH } from './job.js';
 import type { Prepared } from './prepared.js';
 import { revalidated } from './publish.js';
@@ -78,8 +78,9 @@ export class Refresh {
 
   /** Refreshes stale `p`, found for `ex`, through `next`; nothing when its key is being fetched. */
   start(ex: Exchange, job: CacheJob, p: Prepared, next: Link<Exchange>): void {
-    const lease = this.#fills.lead(job.key, this.#lockTimeoutMs);
-    if (lease === null) return; // already being fetched
+    // The key the stale entry was found under: a Vary variant is led as a miss of it would be.
+    const lease = this.#fills.lead(job.storeKey || job.key, this.#lockTimeoutMs, job.seen);
+    if (lease === null || lease === STORED_MEANWHILE) return; // being fetched, or fetched already
     const rex = detachedExchange(ex, ex.gw.clock.now());
     rex.upHeaders = withValidators(ex.upHeaders, p.headers);
     const rjob = new CacheJob(REFRESH, job.key, job.hints, job.fields);

@@ -3,7 +3,7 @@ import type { Exchange } from '../exchange.js';
 import { Capture, type CaptureOwner } from './capture.js';
 import type { EdgeCache } from './edge.js';
 import { type CacheJob, NO_FIELDS } from './job.js';
-import { baseKeyOfUrl, type KeyRules, variantKey } from './keys.js';
+import { baseKeyOfUrl, KEY_SEPARATOR, type KeyRules, variantKey } from './keys.js';
 import { fieldsOf, type Prepared, type PreparedViews, storablePairs } from './prepared.js';
 import {
   type CacheControl,
@@ -111,7 +111,7 @@ export class Storing {
       return;
     }
     const edge = this.#edge;
-    const index = edge.peek(job.key);
+    const index = edge.peek(job.key)?.entry;
     const list = names.join(',');
     const gen = index?.meta?.vary === list ? Number(index?.meta?.gen ?? 0) : edge.nextGen();
     const sk = secondaryKey(names, job.fields === NO_FIELDS ? ex.req.headers : job.fields);
@@ -131,18 +131,30 @@ export class Storing {
     edge.store(variantKey(job.key, sk), entry, cap.keepMs);
   }
 
-  /** §4.4: a 2xx/3xx answer to an unsafe method invalidates its target and same-origin Location. */
+  /**
+   * §4.4: a 2xx/3xx answer to an unsafe method invalidates its target and same-origin Location,
+   * in the machine store at once; the answer's bytes are held in the client's socket until every
+   * worker sees the keys gone (docs/caching.md, "The machine store"), so whatever the client does
+   * next, on any worker, finds them gone.
+   */
   invalidateAfter(ex: Exchange, status: number, raw: Buffer[]): void {
     if (status < 200 || status >= 400) return;
     const fields = fieldsOf(storablePairs(raw));
     const target = `http://${ex.host}${ex.clientTarget}`;
+    const edge = this.#edge;
+    let txn = 0;
     for (const uri of invalidationTargets(ex.method, target, { status, headers: fields })) {
       const base = baseKeyOfUrl(uri, this.#keyRules.query);
       if (base === undefined) continue;
       // The key (or Vary index) itself: its variants become unreachable, and a new index gets a
       // new generation, so they are never served again.
-      this.#edge.invalidate(base);
-      if (this.#keyRules.headers.length > 0) void this.#edge.purgeBase(base);
+      txn = Math.max(txn, edge.invalidate(base));
+      if (this.#keyRules.headers.length > 0) txn = Math.max(txn, edge.invalidatePrefix(base + KEY_SEPARATOR));
     }
+    if (txn === 0 || edge.settled(txn)) return;
+    const socket = ex.res.socket;
+    if (socket === null || socket.destroyed) return;
+    socket.cork();
+    void edge.settle(txn).then(() => socket.uncork());
   }
 }

@@ -1,3 +1,5 @@
+export type { Held } from './held.js';
+export { LmdbStore, type LmdbStoreOptions } from './lmdb.js';
 export { MemoryStore, type MemoryStoreOptions } from './memory.js';
 export { RedisStore, type RedisStoreHealth, type RedisStoreOptions } from './redis.js';
 export { TieredStore } from './tiered.js';
