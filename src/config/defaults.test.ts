@@ -216,6 +216,9 @@ test('route cache: `cache: {}` turns it on with the defaults; stores and object 
     stale_while_revalidate: 0,
     stale_if_error: 0,
     heuristic_fraction: 0,
+    targeted_fields: ['keel-cache-control', 'cdn-cache-control'],
+    strip_targeted: [],
+    set_cookie: 'refuse',
   });
   assert.deepEqual(a?.browser_cache, { cache_control: 'max-age=5', override: false });
   assert.deepEqual(b?.cache?.key, { query: 'sorted', headers: ['x-tenant'] });

@@ -52,6 +52,9 @@ export const DEFAULT_ROUTE_CACHE: Omit<RouteCacheConfig, 'max_object_bytes'> = {
   stale_while_revalidate: 0,
   stale_if_error: 0,
   heuristic_fraction: 0,
+  targeted_fields: ['keel-cache-control', 'cdn-cache-control'],
+  strip_targeted: [],
+  set_cookie: 'refuse',
 };
 
 export const DEFAULT_REDIS_KEY_PREFIX = 'keel:cache:';

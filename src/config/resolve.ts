@@ -133,6 +133,8 @@ function resolveRouteCache(
   const c = merge(DEFAULT_ROUTE_CACHE, input);
   // Header names are case-insensitive (RFC 9110 §5.1): keys compare them lower-cased.
   c.key.headers = [...new Set(c.key.headers.map((h) => h.toLowerCase()))];
+  c.targeted_fields = [...new Set(c.targeted_fields.map((h) => h.toLowerCase()))];
+  c.strip_targeted = [...new Set(c.strip_targeted.map((h) => h.toLowerCase()))];
   return { ...c, max_object_bytes: input.max_object_bytes ?? maxObjectBytes };
 }
 

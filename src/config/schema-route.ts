@@ -148,6 +148,26 @@ const cache = z
       0,
       1,
     ),
+    targeted_fields: z
+      .array(z.string().regex(TOKEN, TOKEN_RULE))
+      .meta({
+        description:
+          'Targeted cache-control fields (RFC 9213) that win over Cache-Control, first valid one first. Default ["Keel-Cache-Control", "CDN-Cache-Control"].',
+      })
+      .optional(),
+    strip_targeted: z
+      .array(z.string().regex(TOKEN, TOKEN_RULE))
+      .meta({
+        description: 'Targeted fields removed before a response goes downstream. Default [] (passed on).',
+      })
+      .optional(),
+    set_cookie: z
+      .enum(['refuse', 'strip', 'keep'])
+      .meta({
+        description:
+          'A response with Set-Cookie: "refuse" is not stored, "strip" stores it without Set-Cookie, "keep" stores it as is. Default "refuse".',
+      })
+      .optional(),
   })
   .meta({ title: 'Route cache' });
 

@@ -188,6 +188,12 @@ export interface RouteCacheConfig {
   stale_if_error: number;
   /** RFC 9111 §4.2.2 heuristic freshness fraction; 0 = off. */
   heuristic_fraction: number;
+  /** RFC 9213 targeted fields read before Cache-Control, lower-case, in precedence order. */
+  targeted_fields: string[];
+  /** Targeted fields removed before a response goes downstream, lower-case. */
+  strip_targeted: string[];
+  /** A response with Set-Cookie: not stored, stored without the field, or stored as is. */
+  set_cookie: 'refuse' | 'strip' | 'keep';
 }
 
 export interface BrowserCacheConfig {

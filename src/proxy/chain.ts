@@ -54,7 +54,11 @@ export function compileRoute(
   if (rc?.enabled && cache !== null) {
     links.push(
       new CacheLink(route.name, cache.edge, rc, {
-        freshness: rc.heuristic_fraction > 0 ? { heuristicFraction: rc.heuristic_fraction } : {},
+        freshness:
+          rc.heuristic_fraction > 0
+            ? { heuristicFraction: rc.heuristic_fraction, targeted: rc.targeted_fields }
+            : { targeted: rc.targeted_fields },
+        strip: rc.strip_targeted,
         via: cache.via,
         browser:
           browser === null ? null : { cacheControl: browser.cache_control, override: browser.override },

@@ -15,6 +15,10 @@ export interface Script {
   headers304?: Record<string, string>;
   /** Hold every answer until release() (coalescing tests). */
   hold?: boolean;
+  /** The origin's connection closes before the head ('head'), or after the head and half the body ('body'). */
+  cut?: 'head' | 'body';
+  /** Interim answers sent before the final one: 102, or 103 with its fields (RFC 9110 §15.2). */
+  interim?: Array<[number, Record<string, string | string[]>]>;
 }
 
 export class Origin extends Upstream {
@@ -32,6 +36,20 @@ export class Origin extends Upstream {
     req.resume();
     const s = this.script;
     const go = (): void => {
+      if (s.cut === 'head') {
+        req.socket.destroy();
+        return;
+      }
+      for (const [status, headers] of s.interim ?? []) {
+        if (status === 102) res.writeProcessing();
+        else if (status === 103) res.writeEarlyHints(headers);
+      }
+      if (s.cut === 'body') {
+        res.writeHead(s.status, { ...s.headers, 'content-length': String(s.body.length * 2) });
+        res.write(s.body);
+        setImmediate(() => req.socket.destroy());
+        return;
+      }
       if (s.etag304 !== undefined && req.headers['if-none-match'] === s.etag304) {
         res.writeHead(304, s.headers304 ?? {});
         res.end();

@@ -201,8 +201,41 @@ describe('edge cache: RFC 9111 storing and serving', () => {
     assert.equal((await r.get('/other')).body, 'new');
   });
 
-  it('honours CDN-Cache-Control and removes it before the client', async () => {
+  it('passes CDN-Cache-Control and Keel-Cache-Control on downstream by default, each honoured first (RFC 9213)', async () => {
     const r = await rig();
+    r.origin.script = {
+      status: 200,
+      headers: {
+        'cache-control': 'no-store',
+        'keel-cache-control': 'max-age=20',
+        'cdn-cache-control': 'max-age=30',
+      },
+      body: 'targeted',
+    };
+    const first = await r.get('/targeted');
+    assert.equal(first.headers['cdn-cache-control'], 'max-age=30');
+    assert.equal(first.headers['keel-cache-control'], 'max-age=20');
+    assert.equal(first.headers['cache-control'], 'no-store');
+    const hit = await r.get('/targeted');
+    assert.equal(hit.headers['cache-status'], 'keel; hit; ttl=20', 'Keel-Cache-Control is read first');
+    assert.equal(hit.headers['cdn-cache-control'], 'max-age=30');
+    assert.equal(hit.headers['keel-cache-control'], 'max-age=20');
+    // An invalid Keel-Cache-Control is ignored: the next targeted field governs.
+    r.origin.script = {
+      status: 200,
+      headers: {
+        'cache-control': 'no-store',
+        'keel-cache-control': 'max-age=(1)',
+        'cdn-cache-control': 'max-age=40',
+      },
+      body: 'next',
+    };
+    await r.get('/next');
+    assert.equal((await r.get('/next')).headers['cache-status'], 'keel; hit; ttl=40');
+  });
+
+  it('honours CDN-Cache-Control and removes it before the client when the route strips it', async () => {
+    const r = await rig({ cache: { strip_targeted: ['CDN-Cache-Control'] } });
     r.origin.script = {
       status: 200,
       headers: { 'cache-control': 'no-store', 'cdn-cache-control': 'max-age=30' },

@@ -6,7 +6,7 @@ import { CacheJob, MISS, NO_FIELDS } from './job.js';
 import { PreparedViews } from './prepared.js';
 
 const ex = (name: string) => ({ name }) as unknown as Exchange;
-const views = new PreparedViews({ freshness: {}, via: '', browser: null });
+const views = new PreparedViews({ freshness: {}, via: '', browser: null, strip: [] });
 const view = views.unstored(200, [['cache-control', 'max-age=60']], 0, 0);
 
 function rig(maxBytes: number) {

@@ -72,7 +72,7 @@ test('Prepared.hitFields: Age and Cache-Status of a plain hit, rebuilt only when
       requestTime: t0,
       responseTime: t0,
     },
-    { freshness: { heuristicFraction: 0 }, via: '1.1 keel', browser: null },
+    { freshness: { heuristicFraction: 0 }, via: '1.1 keel', browser: null, strip: [] },
   );
   const at = (ms: number) => {
     const h = p.hitFields(t0 + ms);

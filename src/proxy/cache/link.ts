@@ -65,6 +65,8 @@ export class CacheLink extends Link<Exchange> implements LookupOwner, CaptureOwn
   /** Wakes a request that waited on another's fill, through its own route's link. */
   readonly #wake = (ex: Exchange): void => this.#lookup.again(ex);
   readonly #browser: BrowserBytes;
+  /** Targeted fields not passed downstream (routes[].cache.strip_targeted). */
+  readonly #strip: readonly string[];
 
   constructor(route: string, edge: EdgeCache, config: RouteCacheConfig, serve: ServeRules) {
     super();
@@ -82,6 +84,7 @@ export class CacheLink extends Link<Exchange> implements LookupOwner, CaptureOwn
     this.#refresh = refresh;
     this.#revalidation = new Revalidation(route, views, storing, answers, refresh, this);
     this.#browser = browserBytes(serve.browser);
+    this.#strip = serve.strip;
   }
 
   dispatch(ex: Exchange): void {
@@ -206,11 +209,21 @@ export class CacheLink extends Link<Exchange> implements LookupOwner, CaptureOwn
   override head(ex: Exchange, t: TryHandle, status: number, raw: Buffer[]): boolean {
     const job = ex.cacheJob;
     if (job === null)
-      return this.up.head(ex, t, status, downstreamFields(raw, { fwd: 'method' }, this.#browser));
+      return this.up.head(
+        ex,
+        t,
+        status,
+        downstreamFields(raw, { fwd: 'method' }, this.#browser, this.#strip),
+      );
     if (job.mode === PASS) {
       if (job.key === '') this.#storing.invalidateAfter(ex, status, raw);
       const fwd = job.key === '' ? 'method' : job.fwd;
-      return this.up.head(ex, t, status, downstreamFields(raw, { fwd, fwdStatus: status }, this.#browser));
+      return this.up.head(
+        ex,
+        t,
+        status,
+        downstreamFields(raw, { fwd, fwdStatus: status }, this.#browser, this.#strip),
+      );
     }
     const now = ex.gw.clock.now();
     if (job.stored !== null) {
@@ -237,7 +250,7 @@ export class CacheLink extends Link<Exchange> implements LookupOwner, CaptureOwn
       this.#answers.conditionMet(ex, job, cap, view, member);
       return true;
     }
-    const committed = this.up.head(ex, t, status, downstreamFields(raw, member, this.#browser));
+    const committed = this.up.head(ex, t, status, downstreamFields(raw, member, this.#browser, this.#strip));
     if (committed && cap !== null) ex.capture = cap;
     else job.releaseLead();
     return committed;

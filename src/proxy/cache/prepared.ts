@@ -48,8 +48,8 @@ export function storablePairs(raw: readonly Buffer[]): Array<[string, string]> {
   return named === null ? pairs : pairs.filter(([n]) => !named.has(n.toLowerCase()));
 }
 
-/** Dropped from a stored response on the way out; Keel writes its own (RFC 9111 §5.1, RFC 9213, RFC 9211). */
-const REPLACED_ON_SERVE: ReadonlySet<string> = new Set(['age', 'cdn-cache-control', 'cache-status', 'via']);
+/** Dropped from a stored response on the way out; Keel writes its own (RFC 9111 §5.1, RFC 9211). */
+const REPLACED_ON_SERVE: ReadonlySet<string> = new Set(['age', 'cache-status', 'via']);
 
 /** The 304 fields of RFC 9110 §15.4.5 (plus Last-Modified, a validator the client may compare). */
 const NOT_MODIFIED_FIELDS: ReadonlySet<string> = new Set([
@@ -69,6 +69,8 @@ export interface ServeRules {
   readonly via: string;
   /** Browser policy (routes[].browser_cache); null = the upstream's Cache-Control as is. */
   readonly browser: { readonly cacheControl: string; readonly override: boolean } | null;
+  /** Targeted fields (RFC 9213) not passed downstream, lower-case (routes[].cache.strip_targeted). */
+  readonly strip: readonly string[];
 }
 
 /**
@@ -105,7 +107,7 @@ export class Prepared implements StoredResponse {
     this.headers = fieldsOf(entry.headers);
     this.requestTime = entry.requestTime;
     this.responseTime = entry.responseTime;
-    this.cc = responseDirectives(this.headers);
+    this.cc = responseDirectives(this.headers, rules.freshness.targeted);
     this.lifetime = freshnessLifetime(this, rules.freshness, this.cc);
     this.initialAge = currentAge(this, this.responseTime);
     this.freshUntil = this.responseTime + (this.lifetime - this.initialAge) * 1000;
@@ -125,7 +127,7 @@ export class Prepared implements StoredResponse {
       const lk = name.toLowerCase();
       if (lk === 'via') via = via === '' ? value : `${via}, ${value}`;
       if (lk === 'content-length') hasLength = true;
-      if (REPLACED_ON_SERVE.has(lk)) continue;
+      if (REPLACED_ON_SERVE.has(lk) || (rules.strip.length > 0 && rules.strip.includes(lk))) continue;
       if (lk === 'cache-control') {
         hasCc = true;
         if (rules.browser?.override) continue;

@@ -94,7 +94,7 @@ describe('the detached exchange of a background refresh', () => {
 
 describe('Refresh', () => {
   const config = { lock_timeout: 5000, stale_while_revalidate: 0 } as RouteCacheConfig;
-  const p = new PreparedViews({ freshness: {}, via: '', browser: null }).unstored(
+  const p = new PreparedViews({ freshness: {}, via: '', browser: null, strip: [] }).unstored(
     200,
     [['etag', '"v1"']],
     0,

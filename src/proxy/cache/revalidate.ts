@@ -8,7 +8,7 @@ import type { Refresh } from './refresh.js';
 import { pairsAfter304 } from './rewrite.js';
 import { type Fields, isErrorStatus, notModifiedApplies, updateStoredHeaders } from './semantics/index.js';
 import type { StoredEntry } from './store/index.js';
-import type { Storing } from './storing.js';
+import { type Storing, withoutSetCookie } from './storing.js';
 
 /**
  * How a revalidation ends (RFC 9111 §4.3), for a client waiting on it (REVALIDATE) or for a
@@ -73,7 +73,8 @@ export class Revalidation {
   /** A 304 to the conditional request of `job` (whose `stored` it was about); returns true (handled). */
   notModified(ex: Exchange, job: CacheJob, requestTime: number, raw: Buffer[], now: number): boolean {
     const pairs = storablePairs(raw);
-    const fields = fieldsOf(pairs);
+    // A 304's Set-Cookie is the requester's, never the stored response's (unless the route keeps them).
+    const fields = fieldsOf(this.#storing.keepsSetCookie ? pairs : withoutSetCookie(pairs));
     const stored = job.stored!;
     if (notModifiedApplies(stored.headers, fields)) return this.#freshen(ex, job, requestTime, fields, now);
     return this.#mismatched(ex, job, stored, now);

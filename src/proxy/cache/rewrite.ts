@@ -69,16 +69,22 @@ export function browserBytes(b: ServeRules['browser']): BrowserBytes {
 }
 
 /**
- * An upstream answer's fields for the client on a caching route: CDN-Cache-Control removed (it
- * targets Keel, RFC 9213 §2.1), Keel's Cache-Status member appended after the upstream's (RFC 9211
- * §2), and the route's browser policy applied.
+ * An upstream answer's fields for the client on a caching route: the targeted fields the route
+ * strips removed (RFC 9213 fields are passed on otherwise, for the caches downstream they may
+ * target), Keel's Cache-Status member appended after the upstream's (RFC 9211 §2), and the
+ * route's browser policy applied.
  */
-export function downstreamFields(raw: Buffer[], member: CacheStatus, browser: BrowserBytes): Buffer[] {
+export function downstreamFields(
+  raw: Buffer[],
+  member: CacheStatus,
+  browser: BrowserBytes,
+  strip: readonly string[],
+): Buffer[] {
   let out: Buffer[] = [];
   let status: string | undefined;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!;
-    if (name.length === 17 && name.toString('latin1').toLowerCase() === 'cdn-cache-control') continue;
+    if (strip.length > 0 && strip.includes(name.toString('latin1').toLowerCase())) continue;
     if (name.length === 12 && name.toString('latin1').toLowerCase() === 'cache-status') {
       const v = raw[i + 1]!.toString('latin1');
       status = status === undefined ? v : `${status}, ${v}`;

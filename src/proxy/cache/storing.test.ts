@@ -22,6 +22,9 @@ const config: RouteCacheConfig = {
   stale_while_revalidate: 0,
   stale_if_error: 0,
   heuristic_fraction: 0,
+  targeted_fields: ['keel-cache-control', 'cdn-cache-control'],
+  strip_targeted: [],
+  set_cookie: 'refuse',
 };
 
 /** A memory-only edge cache with the storing and lookup parts of one route, and what the lookup reported. */
@@ -30,7 +33,7 @@ function rig() {
     { memory: { max_bytes: 1 << 20, max_object_bytes: 1 << 16 }, redis: null },
     new ManualClock(T0),
   );
-  const views = new PreparedViews({ freshness: {}, via: '', browser: null });
+  const views = new PreparedViews({ freshness: {}, via: '', browser: null, strip: [] });
   const owner: CaptureOwner = { captured: () => undefined };
   const storing = new Storing(edge, config, views, owner);
   const seen: string[] = [];
@@ -118,7 +121,12 @@ describe('storing and lookup, without a link', () => {
     assert.ok(r.store({}, [['ETag', '"v"']], 'revalidatable'));
     assert.equal(r.find({}), 'found 1 revalidatable');
     const job = new CacheJob(REVALIDATE, primaryKey('h', '/a', config.key, {}), HAS_CACHE_CONTROL, {});
-    job.stored = new PreparedViews({ freshness: {}, via: '', browser: null }).unstored(200, [], T0, T0);
+    job.stored = new PreparedViews({ freshness: {}, via: '', browser: null, strip: [] }).unstored(
+      200,
+      [],
+      T0,
+      T0,
+    );
     const pairs: Array<[string, string]> = [['Cache-Control', 'private']];
     assert.equal(r.storing.begin(job, T0, 200, pairs, { 'cache-control': 'private' }, T0), null);
     assert.equal(r.find({}), 'uri-miss');
@@ -126,7 +134,7 @@ describe('storing and lookup, without a link', () => {
 
   it('keeps an entry for its freshness, its stale windows and the revalidation time', () => {
     const r = make();
-    const p = new PreparedViews({ freshness: {}, via: '', browser: null }).unstored(
+    const p = new PreparedViews({ freshness: {}, via: '', browser: null, strip: [] }).unstored(
       200,
       [['Cache-Control', 'max-age=60, stale-while-revalidate=30']],
       T0,

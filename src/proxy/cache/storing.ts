@@ -16,6 +16,10 @@ import {
 } from './semantics/index.js';
 import type { StoredEntry } from './store/index.js';
 
+export function withoutSetCookie(pairs: Array<[string, string]>): Array<[string, string]> {
+  return pairs.filter(([name]) => name.length !== 10 || name.toLowerCase() !== 'set-cookie');
+}
+
 /** How long a response stays stored past its freshness and stale windows, for revalidation (ms). */
 export const KEEP_FOR_REVALIDATION_MS = 600_000;
 
@@ -55,10 +59,14 @@ export class Storing {
     fields: Fields,
     now: number,
   ): Capture | null {
-    const cc = responseDirectives(fields);
+    const cc = responseDirectives(fields, this.#views.rules.freshness.targeted);
     const refusal = storeRefusal({ method: 'GET', headers: job.fields }, { status, headers: fields }, cc);
-    if (refusal === null && fields['set-cookie'] === undefined) {
-      const probe = this.#views.unstored(status, pairs, requestTime, now);
+    const cookie = fields['set-cookie'] !== undefined;
+    if (refusal === null && (!cookie || this.#config.set_cookie !== 'refuse')) {
+      // `strip`: the client that caused the fill gets its Set-Cookie, nobody answered from the
+      // stored copy does (docs/caching.md, "Set-Cookie").
+      const kept = cookie && this.#config.set_cookie === 'strip' ? withoutSetCookie(pairs) : pairs;
+      const probe = this.#views.unstored(status, kept, requestTime, now);
       // Worth keeping only if it can be served, or revalidated with a validator.
       const usable = probe.freshUntil > now || probe.etag !== undefined || probe.lastModified !== undefined;
       if (!usable && this.#staleWindowMs(cc) <= 0) return null;
@@ -70,6 +78,11 @@ export class Storing {
       this.#edge.invalidate(job.storeKey || job.key);
     }
     return null;
+  }
+
+  /** Whether Set-Cookie may go into the store (a 304 that freshens an entry carries fields too). */
+  get keepsSetCookie(): boolean {
+    return this.#config.set_cookie === 'keep';
   }
 
   /** How long a stored response is kept: its freshness, its stale windows, then time to revalidate it. */

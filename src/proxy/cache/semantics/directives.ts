@@ -93,9 +93,10 @@ const FLAGS: Readonly<Record<string, FlagKey>> = {
  * senders SHOULD NOT quote delta-seconds, recipients still accept them). For a repeated numeric
  * directive the first occurrence wins (§4.2.1); flags only ever add restrictions, which is the
  * conservative way to resolve conflicts. Never throws; unknown extensions are ignored (§5.2.3).
- * `lastWins` is for Structured Field dictionaries (CDN-Cache-Control), where a later key replaces.
+ * `sf` is for Structured Field dictionaries (targeted fields, RFC 9213), where a later key replaces
+ * and a numeric directive's value must be an Integer, not a String.
  */
-export function parseCacheControl(value: string | undefined, lastWins = false): CacheControl {
+export function parseCacheControl(value: string | undefined, sf = false): CacheControl {
   const cc = emptyCacheControl();
   if (value === undefined) return cc;
   const n = value.length;
@@ -106,10 +107,12 @@ export function parseCacheControl(value: string | undefined, lastWins = false): 
     while (i < n && value[i] !== '=' && value[i] !== ',') i++;
     const name = value.slice(nameStart, i).trim().toLowerCase();
     let arg: string | undefined;
+    let quoted = false;
     if (i < n && value[i] === '=') {
       i++;
       while (i < n && (value[i] === ' ' || value[i] === '\t')) i++;
       if (value[i] === '"') {
+        quoted = true;
         let s = '';
         i++;
         while (i < n && value[i] !== '"') {
@@ -126,12 +129,12 @@ export function parseCacheControl(value: string | undefined, lastWins = false): 
         arg = value.slice(argStart, i).trim();
       }
     }
-    if (name.length > 0) apply(cc, name, arg, lastWins);
+    if (name.length > 0) apply(cc, name, arg, sf, quoted);
   }
   return cc;
 }
 
-function apply(cc: CacheControl, name: string, arg: string | undefined, lastWins: boolean): void {
+function apply(cc: CacheControl, name: string, arg: string | undefined, sf: boolean, quoted: boolean): void {
   const flag = FLAGS[name];
   if (flag !== undefined) {
     cc[flag] = true;
@@ -139,7 +142,8 @@ function apply(cc: CacheControl, name: string, arg: string | undefined, lastWins
   }
   const num = NUMERIC[name];
   // Unknown, or a duplicate: the first wins (§4.2.1), except in a Structured Field (RFC 8941 §4.2.2: the last).
-  if (num === undefined || (cc[num] !== undefined && !lastWins)) return;
+  if (num === undefined || (cc[num] !== undefined && !sf)) return;
   if (arg === undefined) cc[num] = num === 'maxStale' ? Number.POSITIVE_INFINITY : -1;
-  else cc[num] = parseDeltaSeconds(arg);
+  // In a Structured Field a delta-seconds value is an Integer: a String there is invalid (-1).
+  else cc[num] = quoted && sf ? -1 : parseDeltaSeconds(arg);
 }

@@ -17,6 +17,8 @@ export interface FreshnessOptions {
   readonly heuristicFraction?: number;
   /** Upper bound of a heuristic lifetime, seconds (e.g. 86400). */
   readonly heuristicMaxSeconds?: number;
+  /** Targeted fields read before Cache-Control (RFC 9213), lower-case, in precedence order. */
+  readonly targeted?: readonly string[];
 }
 
 /** Invalid (-1) numeric directives mean "stale" (§4.2.1), i.e. 0. */
@@ -31,15 +33,18 @@ export function freshnessLifetime(
   opts: FreshnessOptions = {},
   cc?: CacheControl,
 ): number {
-  const d = cc ?? responseDirectives(res.headers);
+  const d = cc ?? responseDirectives(res.headers, opts.targeted);
   if (d.sMaxAge !== undefined) return secs(d.sMaxAge);
   if (d.maxAge !== undefined) return secs(d.maxAge);
   // RFC 9213 §2.1: with a targeted field in use, Expires is ignored.
-  const expiresRaw = d.targeted ? undefined : firstValue(res.headers, 'expires');
+  const expiresRaw = d.targeted ? undefined : res.headers.expires;
   const date = dateValue(res);
   if (expiresRaw !== undefined) {
-    const expires = parseHttpDate(expiresRaw);
-    // §5.3: an invalid Expires (e.g. "0") represents a time in the past: already stale.
+    // §5.3: an invalid Expires (e.g. "0") represents a time in the past: already stale. Expires
+    // is a singleton field: several lines are invalid too.
+    const one =
+      typeof expiresRaw === 'object' ? (expiresRaw.length === 1 ? expiresRaw[0] : undefined) : expiresRaw;
+    const expires = parseHttpDate(one === undefined ? undefined : String(one), res.responseTime);
     if (expires === undefined) return 0;
     return Math.min(MAX_DELTA, Math.max(0, (expires - date) / 1000));
   }
@@ -59,7 +64,7 @@ function heuristicLifetime(
   const fraction = opts.heuristicFraction ?? 0;
   if (fraction <= 0) return 0;
   if (!HEURISTICALLY_CACHEABLE.has(res.status) && !d.public) return 0;
-  const lm = parseHttpDate(firstValue(res.headers, 'last-modified'));
+  const lm = parseHttpDate(firstValue(res.headers, 'last-modified'), res.responseTime);
   if (lm === undefined || lm >= date) return 0;
   const h = ((date - lm) / 1000) * fraction;
   return Math.min(h, opts.heuristicMaxSeconds ?? 86400);
@@ -67,7 +72,7 @@ function heuristicLifetime(
 
 /** §4.2.3 date_value; a response without a valid Date is taken as dated at response_time (RFC 9110 §6.6.1). */
 export function dateValue(res: StoredResponse): number {
-  return parseHttpDate(firstValue(res.headers, 'date')) ?? res.responseTime;
+  return parseHttpDate(firstValue(res.headers, 'date'), res.responseTime) ?? res.responseTime;
 }
 
 /**
@@ -78,13 +83,22 @@ export function dateValue(res: StoredResponse): number {
  *   current_age = corrected_initial_age + (now - response_time)
  */
 export function currentAge(res: StoredResponse, now: number): number {
-  const ageRaw = firstValue(res.headers, 'age');
-  const parsedAge = ageRaw === undefined ? 0 : parseDeltaSeconds(ageRaw.trim());
-  const ageValue = Math.max(0, parsedAge); // §5.1: an invalid Age is ignored
+  const ageValue = ageFieldValue(firstValue(res.headers, 'age'));
   const apparentAge = Math.max(0, (res.responseTime - dateValue(res)) / 1000);
   const responseDelay = Math.max(0, (res.responseTime - res.requestTime) / 1000);
   const correctedInitialAge = Math.max(apparentAge, ageValue + responseDelay);
   return correctedInitialAge + Math.max(0, (now - res.responseTime) / 1000);
+}
+
+/**
+ * §5.1 age_value: of a list-valued Age the first member, of several lines the first; a value that
+ * is not a non-negative integer ("abc", "-7200", "7200.0", "7200;foo=bar") is ignored (0).
+ */
+export function ageFieldValue(line: string | undefined): number {
+  if (line === undefined) return 0;
+  const comma = line.indexOf(',');
+  const first = (comma < 0 ? line : line.slice(0, comma)).trim();
+  return Math.max(0, parseDeltaSeconds(first));
 }
 
 /** §4.2: fresh while the lifetime exceeds the current age. */

@@ -5,6 +5,7 @@
 export { appendCacheStatus, CACHE_NAME, type CacheStatus, cacheStatusValue } from './cache-status.js';
 export { type CacheControl, emptyCacheControl, parseCacheControl } from './directives.js';
 export {
+  DEFAULT_TARGETED_FIELDS,
   requestDirectives,
   responseDirectives,
   stripCdnCacheControl,
@@ -19,6 +20,7 @@ export {
   parseHttpDate,
 } from './fields.js';
 export {
+  ageFieldValue,
   ageHeaderValue,
   currentAge,
   dateValue,

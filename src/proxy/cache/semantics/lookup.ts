@@ -35,7 +35,7 @@ export function decideLookup(
   opts: FreshnessOptions = {},
 ): LookupDecision {
   const q = requestDirectives(req.headers);
-  const r = responseDirectives(stored.headers);
+  const r = responseDirectives(stored.headers, opts.targeted);
   const age = currentAge(stored, now);
   const ttl = freshnessLifetime(stored, opts, r) - age;
   const upstream = (): LookupDecision => ({
@@ -45,6 +45,9 @@ export function decideLookup(
   });
   // §5.2.1.4 request no-cache and §5.2.2.4 response no-cache: always validate first.
   if (q.noCache || r.noCache) return upstream();
+  // RFC 8246 §2: an immutable response is not revalidated while fresh, whatever age the client
+  // accepts (a browser's reload sends max-age=0); a forced reload (no-cache) still revalidates.
+  if (r.immutable && ttl > 0) return { kind: 'fresh', age, ttl };
   // §5.2.1.1: the client does not accept an age above its max-age (invalid → 0).
   if (q.maxAge !== undefined && age > Math.max(0, q.maxAge)) {
     if (!(ttl <= 0 && staleOk(q, r, -ttl))) return upstream();
@@ -92,7 +95,7 @@ export function canServeStaleOnError(
   now: number,
   opts: FreshnessOptions = {},
 ): boolean {
-  const r = responseDirectives(stored.headers);
+  const r = responseDirectives(stored.headers, opts.targeted);
   if (staleForbidden(r)) return false;
   const q = requestDirectives(req.headers);
   const staleness = currentAge(stored, now) - freshnessLifetime(stored, opts, r);
