@@ -47,6 +47,8 @@ export interface StartOptions {
   sloRole?: 'single' | 'worker';
   /** The SLO engine's clock (tests drive burn-rate windows with it); the system clock otherwise. */
   sloClock?: Clock;
+  /** A supervised worker: the directory of the machine's shared cache stores (docs/caching.md). */
+  cacheMachineDir?: string | null;
 }
 
 export interface App {
@@ -82,7 +84,10 @@ export async function startApp(opts: StartOptions): Promise<App> {
   const logger = opts.logger ?? createLogger();
   const startSource = opts.demo ? 'demo' : opts.configPath ? 'file' : 'inline';
   const state = newState(opts.config, opts.version, systemClock.now(), startSource);
-  const gateway = createGateway(opts.config, opts.version, { bus });
+  const gateway = createGateway(opts.config, opts.version, {
+    bus,
+    cacheMachineDir: opts.cacheMachineDir ?? null,
+  });
   // The policy follows route names across reloads; the engine starts recording below.
   const slo = new SloHost({
     role: opts.sloRole ?? 'single',

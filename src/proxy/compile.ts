@@ -19,6 +19,8 @@ export interface CompileDeps {
   clock: Clock;
   random: Random;
   gw: GatewayContext;
+  /** Where the machine's shared cache stores live (GatewayDeps.cacheMachineDir). */
+  cacheMachineDir: string | null;
 }
 
 /**
@@ -52,7 +54,7 @@ export function compileSnapshot(
     via: via === '' ? '' : `1.1 ${via}`,
     requestIdHeader: config.proxy.request_id_header.toLowerCase(),
   };
-  const edge = edgeCacheFor(config, prev, deps.clock);
+  const edge = edgeCacheFor(config, prev, deps.clock, deps.cacheMachineDir);
   const cache = edge === null ? null : { edge, via: rules.via };
   for (const r of config.routes) {
     const entry = pools.get(r.pool);
@@ -77,11 +79,16 @@ export function compileSnapshot(
  * The edge cache of a config: none when no route caches; the previous one while `cache:` is
  * unchanged, so a reload keeps what is stored (the gateway closes a replaced one once unused).
  */
-function edgeCacheFor(config: Config, prev: Snapshot | null, clock: Clock): EdgeCache | null {
+function edgeCacheFor(
+  config: Config,
+  prev: Snapshot | null,
+  clock: Clock,
+  machineDir: string | null,
+): EdgeCache | null {
   if (!config.routes.some((r) => r.cache?.enabled)) return null;
   const old = prev?.cache ?? null;
   if (old !== null && deepEqual(old.config, config.cache)) return old;
-  return new EdgeCache(config.cache, clock);
+  return new EdgeCache(config.cache, clock, machineDir);
 }
 
 /** Structural equality of plain config data (objects, arrays, scalars). */

@@ -23,6 +23,11 @@ export interface GatewayDeps {
   bus: EventBus;
   clock?: Clock;
   random?: Random;
+  /**
+   * The directory of this machine's shared cache stores (the cluster primary's, docs/caching.md
+   * "The machine store"); null or absent: the edge cache makes one of its own.
+   */
+  cacheMachineDir?: string | null;
 }
 
 export interface Gateway {
@@ -60,6 +65,7 @@ class KeelGateway implements Gateway, GatewayContext {
   noRetry: ReadonlySet<string> = new Set();
   shedShare: ReadonlyMap<string, number> = new Map();
   readonly #bus: EventBus;
+  readonly #cacheMachineDir: string | null;
   readonly #breakers = new Map<string, RouteBreaker>();
   readonly #live = new LiveList<Exchange>();
   /** Older snapshots that still have requests in flight. */
@@ -75,6 +81,7 @@ class KeelGateway implements Gateway, GatewayContext {
 
   constructor(config: Config, version: string, deps: GatewayDeps) {
     this.#bus = deps.bus;
+    this.#cacheMachineDir = deps.cacheMachineDir ?? null;
     this.clock = deps.clock ?? systemClock;
     this.random = deps.random ?? mathRandom;
     this.events = proxyEvents(deps.bus);
@@ -177,7 +184,13 @@ class KeelGateway implements Gateway, GatewayContext {
   }
 
   #compile(config: Config, version: string, prev: Snapshot | null): Snapshot {
-    const deps = { bus: this.#bus, clock: this.clock, random: this.random, gw: this };
+    const deps = {
+      bus: this.#bus,
+      clock: this.clock,
+      random: this.random,
+      gw: this,
+      cacheMachineDir: this.#cacheMachineDir,
+    };
     return compileSnapshot(config, version, prev, deps, this.#breakers);
   }
 

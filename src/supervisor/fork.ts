@@ -15,12 +15,14 @@ export interface ForkDeps {
   /** The last good config: a restarted worker starts with it, not with the startup one. */
   current(): { config: Config; version: string };
   stopping(): boolean;
+  /** Environment every worker gets besides its slot (the machine's cache directory). */
+  env: Record<string, string>;
 }
 
 /** Resolves once the worker listens; rejects if it fails or dies before that. */
 export function forkWorker(slot: WorkerSlot, d: ForkDeps): Promise<void> {
   return new Promise((resolve, reject) => {
-    const worker = cluster.fork({ KEEL_WORKER_SLOT: String(slot.id) });
+    const worker = cluster.fork({ ...d.env, KEEL_WORKER_SLOT: String(slot.id) });
     const pid = worker.process.pid;
     slot.attach(worker, (e) => {
       switch (e.kind) {

@@ -5,6 +5,7 @@
  */
 import { type App, startApp } from '../app/app.js';
 import { answerOp } from '../app/worker-ops.js';
+import { MACHINE_DIR_ENV } from '../proxy/cache/store/machine-dir.js';
 import { createLogger, flushLogs } from '../telemetry/logging.js';
 import type { FromWorker, ToWorker } from './messages.js';
 
@@ -27,7 +28,16 @@ export function runWorker(): void {
     const m = raw as ToWorker;
     if (m.type === 'start') {
       const logger = createLogger({ base: { worker: m.slot } });
-      startApp({ config: m.config, version: m.version, admin: false, logger, sloRole: 'worker' }).then(
+      // Every worker opens the machine's cache stores in the directory the primary made.
+      const cacheMachineDir = process.env[MACHINE_DIR_ENV] ?? null;
+      startApp({
+        config: m.config,
+        version: m.version,
+        admin: false,
+        logger,
+        sloRole: 'worker',
+        cacheMachineDir,
+      }).then(
         (a) => {
           app = a;
           send({ type: 'listening', version: m.version, listeners: a.listeners });

@@ -181,16 +181,16 @@ export async function startTokenAdminApp(token: string): Promise<{ app: App; bas
 }
 
 /**
- * Waits until the supervisor's admin API lists two running workers with their pools, failing
+ * Waits until the supervisor's admin API lists `n` (2) running workers with their pools, failing
  * at once (with its output) if the spawned keel exits; resolves with that listing.
  */
-export function workersUp(admin: string, keel?: Spawned): Promise<WorkersResponse> {
+export function workersUp(admin: string, keel?: Spawned, n = 2): Promise<WorkersResponse> {
   return waitFor(
-    'two workers',
+    `${n} workers`,
     async () => {
       if (keel && keel.child.exitCode !== null) throw new Error(`keel exited:\n${keel.output()}`);
       const w = await getJson<WorkersResponse>(`${admin}/api/v1/workers`);
-      return w && w.workers.length === 2 && w.workers.every((x) => x.pools) ? w : undefined;
+      return w && w.workers.length === n && w.workers.every((x) => x.pools) ? w : undefined;
     },
     15_000,
   );

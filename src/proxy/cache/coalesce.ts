@@ -98,7 +98,11 @@ export class LeaseCoalescer implements Coalescer {
     const f = this.#fills.get(key);
     if (f !== undefined && f.token > 0 && !f.late) return null;
     const token = this.#leases.take(key, lockTimeoutMs, seen);
-    if (token === -HELD) return null;
+    if (token === -HELD) {
+      // Led by another process: wait for it (the caller queues through wait()).
+      if (f === undefined) this.#watch(key, lockTimeoutMs);
+      return null;
+    }
     if (token === -CHANGED) return STORED_MEANWHILE;
     // A wait on another process's fill that has just ended becomes this lead, waiters and all.
     let fill = f !== undefined && f.token === 0 ? f : undefined;
@@ -124,10 +128,7 @@ export class LeaseCoalescer implements Coalescer {
     let f = this.#fills.get(key);
     if (f === undefined) {
       if (!this.#leases.live(key)) return false;
-      f = new Fill(key, this, 0);
-      f.until = performance.now() + lockTimeoutMs;
-      this.#fills.set(key, f);
-      this.#poll(f);
+      f = this.#watch(key, lockTimeoutMs);
     } else if (f.late) return false;
     f.waiters.push(waiter);
     f.wakes.push(wake);
@@ -143,6 +144,15 @@ export class LeaseCoalescer implements Coalescer {
     if (f.timer !== null) clearTimeout(f.timer);
     f.timer = null;
     f.wakeAll();
+  }
+
+  /** Waits here on another process's fill of `key`: polled until its lease ends. */
+  #watch(key: string, lockTimeoutMs: number): Fill {
+    const f = new Fill(key, this, 0);
+    f.until = performance.now() + lockTimeoutMs;
+    this.#fills.set(key, f);
+    this.#poll(f);
+    return f;
   }
 
   #poll(f: Fill): void {

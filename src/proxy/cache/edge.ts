@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CacheStoresConfig } from '../../config/types.js';
 import type { Clock } from '../../core/clock.js';
@@ -7,7 +5,7 @@ import { type Coalescer, LeaseCoalescer } from './coalesce.js';
 import { KEY_SEPARATOR } from './keys.js';
 import { type Held, LmdbStore, RedisStore, type StoredEntry } from './store/index.js';
 import { LeaseTable } from './store/lmdb-leases.js';
-import { storeDirName } from './store/machine-dir.js';
+import { makeCacheDir, storeDirName } from './store/machine-dir.js';
 
 /** What the metrics and the admin API read of the cache (docs/caching.md, "Observed"). */
 export interface EdgeCacheStats {
@@ -15,6 +13,8 @@ export interface EdgeCacheStats {
   entries: number;
   bytes: number;
   evictions: number;
+  /** Requests of this process waiting on another request's fill (coalescing). */
+  waiting: number;
   /** Null without a Redis tier. */
   redis: { up: boolean; failures: number; timeouts: number } | null;
 }
@@ -40,7 +40,7 @@ export class EdgeCache {
   constructor(config: CacheStoresConfig, clock: Clock, machineDir: string | null = null) {
     this.config = config;
     const own = machineDir === null;
-    const dir = own ? mkdtempSync(join(tmpdir(), 'keel-cache-')) : join(machineDir, storeDirName(config));
+    const dir = own ? makeCacheDir('own') : join(machineDir, storeDirName(config));
     this.near = new LmdbStore({
       dir,
       maxBytes: config.memory.max_bytes,
@@ -126,6 +126,7 @@ export class EdgeCache {
       entries: s.entries,
       bytes: s.bytes,
       evictions: s.evictions,
+      waiting: this.fills.stats().waiters,
       redis:
         h === undefined ? null : { up: h.status === 'ready', failures: h.failures, timeouts: h.timeouts },
     };

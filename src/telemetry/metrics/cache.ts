@@ -62,27 +62,39 @@ export function subscribeCache(bus: EventBus, registry: Registry, source: Metric
     }),
   ];
   const stats = () => source.cache?.() ?? null;
+  // The machine store's figures: every worker reports the same, so workers are merged by max.
   new Gauge({
     name: 'keel_cache_entries',
-    help: 'Responses held in the memory tier.',
+    help: "Responses held in the machine's cache store (every worker reports the machine's figure).",
     registers: [registry],
+    aggregator: 'max',
     collect() {
       this.set(stats()?.entries ?? 0);
     },
   });
   new Gauge({
     name: 'keel_cache_bytes',
-    help: 'Bytes held in the memory tier (bodies, headers, keys and per-entry overhead).',
+    help: "Bytes held in the machine's cache store (bodies, headers, keys and per-entry overhead).",
     registers: [registry],
+    aggregator: 'max',
     collect() {
       this.set(stats()?.bytes ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'keel_cache_waiting',
+    help: "Requests waiting on another request's fill of the same key (coalescing), summed over workers.",
+    registers: [registry],
+    collect() {
+      this.set(stats()?.waiting ?? 0);
     },
   });
   // Cumulative counts kept by the stores, exposed as counters at scrape time.
   new Counter({
     name: 'keel_cache_evictions_total',
-    help: 'Entries evicted from the memory tier to make room (LRU by bytes).',
+    help: "Entries evicted from the machine's cache store to make room (LRU by bytes).",
     registers: [registry],
+    aggregator: 'max',
     collect() {
       this.reset();
       this.inc(stats()?.evictions ?? 0);

@@ -36,6 +36,8 @@ export interface CacheStatsLike {
   readonly entries: number;
   readonly bytes: number;
   readonly evictions: number;
+  /** Requests of this process waiting on another request's fill (coalescing). */
+  readonly waiting: number;
   readonly redis: { readonly up: boolean; readonly failures: number } | null;
 }
 

@@ -1,6 +1,7 @@
 import type { Clock } from '../../../core/clock.js';
 import type { LmdbStore } from './lmdb.js';
 import { AT_STAMP, dbKey, readTotals, writeTotals } from './lmdb-env.js';
+import { processAlive } from './pid.js';
 
 /** What `take` found. */
 export const TAKEN = 0;
@@ -44,7 +45,7 @@ export class LeaseTable {
         const rec = env.leases.getBinaryFast(k);
         if (rec !== undefined && rec.length >= LEASE_BYTES) {
           const owner = rec.readUInt32LE(16);
-          if (rec.readDoubleLE(0) > now && alive(owner, this.#pid)) return;
+          if (rec.readDoubleLE(0) > now && (owner === this.#pid || processAlive(owner))) return;
         }
         const s = env.stamps.getBinaryFast(k);
         if ((s === undefined ? 0 : s.readDoubleLE(AT_STAMP)) !== seen) {
@@ -84,23 +85,17 @@ export class LeaseTable {
     }
   }
 
-  /** True while a lease of `key` is live: not released, not expired, its owner running. */
+  /**
+   * True while a lease of `key` is live: not released, not expired, its owner running. Read
+   * through a fresh snapshot: a waiter must not take a lease for ended because its process still
+   * read the store as it was before the lease was taken (only misses and waits pay for this).
+   */
   live(key: string): boolean {
+    this.#store.env.root.resetReadTxn();
     const rec = this.#store.env.leases.getBinaryFast(dbKey(key));
     if (rec === undefined || rec.length < LEASE_BYTES) return false;
     const expiresAt = rec.readDoubleLE(0);
     const owner = rec.readUInt32LE(16);
-    return expiresAt > this.#clock.now() && alive(owner, this.#pid);
-  }
-}
-
-/** Whether process `pid` exists (signal 0 checks without sending anything). */
-function alive(pid: number, self: number): boolean {
-  if (pid === self) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    return expiresAt > this.#clock.now() && (owner === this.#pid || processAlive(owner));
   }
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from './pid.js';
 
 /**
  * Where the machine store lives (docs/caching.md, "The machine store"). The cluster primary makes
@@ -12,12 +13,30 @@ import { join } from 'node:path';
  */
 export const MACHINE_DIR_ENV = 'KEEL_CACHE_MACHINE_DIR';
 
-/** A fresh directory for this run's machine stores (the primary's, removed by removeMachineDir). */
-export function makeMachineDir(): string {
-  return mkdtempSync(join(tmpdir(), 'keel-cache-machine-'));
+/** Directories Keel makes under the system's temporary directory carry their maker's pid. */
+const NAME = /^keel-cache-(?:machine|own)-(\d+)-/;
+
+/**
+ * A fresh directory for cache stores under the system's temporary directory: `machine` for a
+ * cluster primary (its workers share it), `own` for a process alone. Its maker removes it when it
+ * closes; directories left by processes that no longer exist (killed with SIGKILL) are removed
+ * first.
+ */
+export function makeCacheDir(kind: 'machine' | 'own'): string {
+  const root = tmpdir();
+  try {
+    for (const name of readdirSync(root)) {
+      const m = NAME.exec(name);
+      if (m !== null && !processAlive(Number(m[1])))
+        rmSync(join(root, name), { recursive: true, force: true });
+    }
+  } catch {
+    // Another process removed one meanwhile, or the listing failed: nothing depends on the sweep.
+  }
+  return mkdtempSync(join(root, `keel-cache-${kind}-${process.pid}-`));
 }
 
-export function removeMachineDir(dir: string): void {
+export function removeCacheDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
