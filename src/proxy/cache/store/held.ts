@@ -19,6 +19,10 @@ export class Held {
   usedSec: number;
   /** The last second this process queued an access time for the entry (the store's LRU). */
   touchSec: number;
+  /** The machine's last access second of the entry, as last read with its stamp. */
+  touched: number;
+  /** The read window (lmdb.ts, peek) in which the stamp was last read and found equal. */
+  window: number;
 
   constructor(key: string, stamp: number, entry: StoredEntry, expiresAt: number, size: number, sec: number) {
     this.key = key;
@@ -28,6 +32,8 @@ export class Held {
     this.size = size;
     this.usedSec = sec;
     this.touchSec = sec;
+    this.touched = sec;
+    this.window = 0;
   }
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { type Database, open, type RootDatabase } from 'lmdb';
+import { type Database, open, type RootDatabase, type Transaction } from 'lmdb';
 
 /**
  * The layout of the machine store (docs/caching.md, "The machine store"): one LMDB environment
@@ -19,12 +19,17 @@ import { type Database, open, type RootDatabase } from 'lmdb';
  */
 export interface LmdbEnv {
   readonly root: RootDatabase;
-  readonly stamps: Database<Buffer, string>;
-  readonly bodies: Database<Buffer, string>;
-  readonly lru: Database<Buffer, string>;
-  readonly leases: Database<Buffer, string>;
-  readonly meta: Database<Buffer, string>;
+  readonly stamps: Db;
+  readonly bodies: Db;
+  readonly lru: Db;
+  readonly leases: Db;
+  readonly meta: Db;
 }
+
+/** A database of the store; getBinaryFast takes the read transaction to use (lmdb's `transaction` option). */
+export type Db = Database<Buffer, string> & {
+  getBinaryFast(id: string, options?: { transaction: Transaction | null }): Buffer | undefined;
+};
 
 /**
  * Keys as UTF-8 bytes. lmdb's default key encoding (ordered-binary) spends about as long encoding
@@ -54,7 +59,7 @@ export function openLmdbEnv(dir: string, maxBytes: number): LmdbEnv {
   // it, a crash of a process may not corrupt it (LMDB commits by switching a meta page).
   const root = open({ path: dir, noSync: true, maxDbs: 8, mapSize: mapSizeFor(maxBytes) });
   const db = (name: string) =>
-    root.openDB<Buffer, string>({ name, encoding: 'binary', keyEncoder: utf8Keys } as never);
+    root.openDB<Buffer, string>({ name, encoding: 'binary', keyEncoder: utf8Keys } as never) as Db;
   return {
     root,
     stamps: db('stamps'),
@@ -113,7 +118,7 @@ export interface Totals {
   evictions: number;
 }
 
-export function readTotals(meta: Database<Buffer, string>): Totals {
+export function readTotals(meta: Db): Totals {
   const b = meta.getBinaryFast('totals');
   if (b === undefined || b.length < 32) return { seq: 0, bytes: 0, entries: 0, evictions: 0 };
   return {
@@ -124,7 +129,7 @@ export function readTotals(meta: Database<Buffer, string>): Totals {
   };
 }
 
-export function writeTotals(meta: Database<Buffer, string>, t: Totals): void {
+export function writeTotals(meta: Db, t: Totals): void {
   const b = Buffer.allocUnsafe(32);
   b.writeDoubleLE(t.seq, 0);
   b.writeDoubleLE(t.bytes, 8);

@@ -39,33 +39,30 @@ export class LeaseTable {
     const env = this.#store.env;
     const k = dbKey(key);
     let result = -HELD;
-    try {
-      env.root.transactionSync(() => {
-        const now = this.#clock.now();
-        const rec = env.leases.getBinaryFast(k);
-        if (rec !== undefined && rec.length >= LEASE_BYTES) {
-          const owner = rec.readUInt32LE(16);
-          if (rec.readDoubleLE(0) > now && (owner === this.#pid || processAlive(owner))) return;
-        }
-        const s = env.stamps.getBinaryFast(k);
-        if ((s === undefined ? 0 : s.readDoubleLE(AT_STAMP)) !== seen) {
-          result = -CHANGED;
-          return;
-        }
-        const t = readTotals(env.meta);
-        const token = ++t.seq;
-        writeTotals(env.meta, t);
-        const lease = Buffer.allocUnsafe(LEASE_BYTES);
-        lease.writeDoubleLE(now + ttlMs, 0);
-        lease.writeDoubleLE(token, 8);
-        lease.writeUInt32LE(this.#pid, 16);
-        env.leases.putSync(k, lease);
-        result = token;
-      });
-    } catch {
-      // LMDB refused the write: nobody coalesces on this key, the request goes upstream alone.
-      return -CHANGED;
-    }
+    const ok = this.#store.transact(() => {
+      const now = this.#clock.now();
+      const rec = env.leases.getBinaryFast(k);
+      if (rec !== undefined && rec.length >= LEASE_BYTES) {
+        const owner = rec.readUInt32LE(16);
+        if (rec.readDoubleLE(0) > now && (owner === this.#pid || processAlive(owner))) return;
+      }
+      const s = env.stamps.getBinaryFast(k);
+      if ((s === undefined ? 0 : s.readDoubleLE(AT_STAMP)) !== seen) {
+        result = -CHANGED;
+        return;
+      }
+      const t = readTotals(env.meta);
+      const token = ++t.seq;
+      writeTotals(env.meta, t);
+      const lease = Buffer.allocUnsafe(LEASE_BYTES);
+      lease.writeDoubleLE(now + ttlMs, 0);
+      lease.writeDoubleLE(token, 8);
+      lease.writeUInt32LE(this.#pid, 16);
+      env.leases.putSync(k, lease);
+      result = token;
+    });
+    // LMDB refused the write: nobody coalesces on this key, the request goes upstream alone.
+    if (!ok) return -CHANGED;
     return result;
   }
 
@@ -73,16 +70,13 @@ export class LeaseTable {
   release(key: string, token: number): void {
     const env = this.#store.env;
     const k = dbKey(key);
-    try {
-      env.root.transactionSync(() => {
-        const rec = env.leases.getBinaryFast(k);
-        if (rec !== undefined && rec.length >= LEASE_BYTES && rec.readDoubleLE(8) === token) {
-          env.leases.removeSync(k);
-        }
-      });
-    } catch {
-      // The lease expires by itself.
-    }
+    // A failed write leaves the lease to expire by itself.
+    this.#store.transact(() => {
+      const rec = env.leases.getBinaryFast(k);
+      if (rec !== undefined && rec.length >= LEASE_BYTES && rec.readDoubleLE(8) === token) {
+        env.leases.removeSync(k);
+      }
+    });
   }
 
   /**
@@ -91,7 +85,7 @@ export class LeaseTable {
    * read the store as it was before the lease was taken (only misses and waits pay for this).
    */
   live(key: string): boolean {
-    this.#store.env.root.resetReadTxn();
+    this.#store.refresh();
     const rec = this.#store.env.leases.getBinaryFast(dbKey(key));
     if (rec === undefined || rec.length < LEASE_BYTES) return false;
     const expiresAt = rec.readDoubleLE(0);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ManualClock } from '../../../core/clock.js';
 import { sampleEntry, storeContract } from './contract.test-util.js';
-import { LmdbStore } from './lmdb.js';
+import { LmdbStore, SNAPSHOT_MS } from './lmdb.js';
 import { tempLmdbStore } from './lmdb.test-util.js';
 import { dbKey } from './lmdb-env.js';
 import { entrySize } from './types.js';
@@ -82,15 +82,38 @@ describe('LmdbStore limits', () => {
     assert.ok(first);
     assert.equal(b.peek('k'), first, 'the same copy: no decode per hit');
     await a.set('k', sampleEntry(2), 60_000);
-    b.env.root.resetReadTxn();
+    b.refresh();
     const second = b.peek('k');
     assert.ok(second && second !== first && second.stamp > first.stamp);
     assert.deepEqual(second.entry, sampleEntry(2));
     await a.delete('k');
-    b.env.root.resetReadTxn(); // one process: settling waits for other processes' snapshots only
+    b.refresh(); // one process: settling waits for other processes' snapshots only
     assert.equal(b.peek('k'), undefined);
     assert.equal(b.held().entries, 1, 'the copy is still held, and never answers: its stamp is gone');
     await b.close();
     await a.close();
+  });
+
+  it('reads a hot entry\'s stamp once per read window', async () => {
+    const store = tempLmdbStore(new ManualClock(1_000));
+    await store.set('k', sampleEntry(1), 60_000);
+    const stamps = store.env.stamps;
+    const read = stamps.getBinaryFast.bind(stamps);
+    let reads = 0;
+    stamps.getBinaryFast = (id: string, o?: Parameters<typeof read>[1]) => {
+      reads++;
+      return read(id, o);
+    };
+    store.refresh();
+    const first = store.peek('k');
+    assert.equal(store.peek('k'), first);
+    assert.equal(store.peek('k'), first);
+    assert.equal(reads, 1, 'one read in this window');
+    await new Promise((r) => setTimeout(r, SNAPSHOT_MS + 5));
+    assert.equal(store.peek('k'), first);
+    assert.equal(reads, 2, 'the next window reads the stamp again');
+    await store.delete('k');
+    assert.equal(store.peek('k'), undefined, 'a write of this process ends its window: it sees its own delete');
+    await store.close();
   });
 });

@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import type { Transaction } from 'lmdb';
 import { type Clock, systemClock } from '../../../core/clock.js';
 import { decodeEntry, encodeEntry } from './codec.js';
 import { Held, HeldCopies } from './held.js';
@@ -43,6 +44,12 @@ export interface LmdbStoreOptions {
 }
 
 const EMPTY = Buffer.alloc(0);
+/**
+ * How long a lookup's read snapshot is kept for the lookups after it (see peek): about as long as
+ * lmdb keeps one by itself, so a store shared by processes costs a hit what a process-local one
+ * does, and a delete waits for other processes about this long (lmdb-settle.ts).
+ */
+export const SNAPSHOT_MS = 1;
 /** The body record starts with the stamp it was written with (8 bytes). */
 const ROOM = 8;
 
@@ -69,6 +76,11 @@ export class LmdbStore implements CacheStore {
   #touchTimer: NodeJS.Timeout | null = null;
   #failures = 0;
   #closed = false;
+  /** The window's read snapshot (peek), the read options that use it, and the window's number. */
+  #txn: Transaction | null = null;
+  readonly #through: { transaction: Transaction | null } = { transaction: null };
+  #window = 1;
+  #windowEnd: NodeJS.Timeout | null = null;
   /** The stamp the last peek read under its key, expired or not; 0 when there was none. */
   lastStamp = 0;
 
@@ -84,10 +96,29 @@ export class LmdbStore implements CacheStore {
     this.env = openLmdbEnv(opts.dir, opts.maxBytes);
   }
 
-  /** The hit path: the entry stored under `key` now, as this process's copy; undefined on a miss. */
+  /**
+   * The hit path: the entry stored under `key` now, as this process's copy; undefined on a miss.
+   *
+   * Reads go through one read snapshot, pinned from a lookup for SNAPSHOT_MS (a "window"), and
+   * within a window an entry's stamp is read once: a snapshot cannot change, so the next hits of
+   * a hot key in the same window cost a Map lookup, as a process-local cache would
+   * (bench/micro/shared-store.ts). The pinned snapshot is in LMDB's reader table while it lasts,
+   * so a delete settles only once no window that could still see the entry is open
+   * (lmdb-settle.ts).
+   */
   peek(key: string): Held | undefined {
+    if (this.#closed) return undefined;
+    const h0 = this.#held.get(key);
+    const now = this.#clock.now();
+    if (h0 !== undefined && h0.window === this.#window) {
+      this.lastStamp = h0.stamp;
+      if (h0.expiresAt <= now) return undefined;
+      this.#used(h0, now);
+      return h0;
+    }
+    this.#open();
     const k = dbKey(key);
-    const rec = this.env.stamps.getBinaryFast(k);
+    const rec = this.env.stamps.getBinaryFast(k, this.#through);
     if (rec === undefined) {
       this.lastStamp = 0;
       return undefined;
@@ -98,19 +129,26 @@ export class LmdbStore implements CacheStore {
     const touched = rec.readUInt32LE(AT_TOUCHED);
     const size = rec.readDoubleLE(AT_SIZE);
     this.lastStamp = stamp;
-    const now = this.#clock.now();
     if (expiresAt <= now) return undefined;
-    const sec = Math.floor(now / 1000);
-    let h = this.#held.get(key);
+    let h = h0;
     if (h === undefined || h.stamp !== stamp) {
-      h = this.#load(key, k, stamp, expiresAt, size, sec);
+      h = this.#load(key, k, stamp, expiresAt, size, Math.floor(now / 1000));
       if (h === undefined) return undefined;
-    } else this.#held.used(h, sec);
-    if (sec - touched >= this.#touchSec && h.touchSec !== sec) {
-      h.touchSec = sec;
-      this.#touch(k);
     }
+    h.touched = touched;
+    h.window = this.#window;
+    this.#used(h, now);
     return h;
+  }
+
+  /** LRU bookkeeping of a hit: this process's copies once a second, the machine's at most once a second. */
+  #used(h: Held, now: number): void {
+    const sec = Math.floor(now / 1000);
+    this.#held.used(h, sec);
+    if (sec - h.touched >= this.#touchSec && h.touchSec !== sec) {
+      h.touchSec = sec;
+      this.#touch(dbKey(h.key));
+    }
   }
 
   #load(
@@ -121,7 +159,7 @@ export class LmdbStore implements CacheStore {
     size: number,
     sec: number,
   ): Held | undefined {
-    const b = this.env.bodies.getBinaryFast(k);
+    const b = this.env.bodies.getBinaryFast(k, this.#through);
     // The same snapshot as the stamp record; a body of another stamp is not this entry.
     if (b === undefined || b.length < ROOM || b.readDoubleLE(0) !== stamp) return undefined;
     const entry = decodeEntry(b.subarray(ROOM, b.length), true);
@@ -129,6 +167,37 @@ export class LmdbStore implements CacheStore {
     const h = new Held(key, stamp, entry, expiresAt, size, sec);
     this.#held.set(h);
     return h;
+  }
+
+  /** Pins a read snapshot for the next SNAPSHOT_MS: a window (see peek). */
+  #open(): void {
+    if (this.#txn !== null) return;
+    const txn = this.env.root.useReadTransaction();
+    this.#txn = txn;
+    this.#through.transaction = txn;
+    this.#windowEnd = setTimeout(this.#close, SNAPSHOT_MS);
+    this.#windowEnd.unref();
+  }
+
+  /** Ends the window: its snapshot is let go, the next lookup reads the store afresh. */
+  readonly #close = (): void => {
+    const txn = this.#txn;
+    if (txn === null) return;
+    this.#txn = null;
+    this.#through.transaction = null;
+    this.#window++;
+    if (this.#windowEnd !== null) clearTimeout(this.#windowEnd);
+    this.#windowEnd = null;
+    txn.done();
+  };
+
+  /**
+   * The next lookup sees every commit made so far by any process (a waiter that saw a fill's
+   * lease end looks again: it must find what that fill stored).
+   */
+  refresh(): void {
+    this.#close();
+    this.env.root.resetReadTxn();
   }
 
   lookupSync(key: string): StoreHit | undefined {
@@ -174,7 +243,7 @@ export class LmdbStore implements CacheStore {
       t.entries++;
       writeTotals(this.env.meta, t);
     };
-    if (!this.#write(put) && !(this.#shrink() && this.#write(put))) return null;
+    if (!this.transact(put) && !(this.#shrink() && this.transact(put))) return null;
     const h = new Held(key, stamp, entry, expiresAt, size, sec);
     this.#held.set(h);
     return h;
@@ -187,7 +256,7 @@ export class LmdbStore implements CacheStore {
   /** Removes `key`; the id of the deleting transaction (for settle), 0 when nothing was stored. */
   deleteSync(key: string): number {
     let txn = 0;
-    this.#write(() => {
+    this.transact(() => {
       const t = readTotals(this.env.meta);
       if (!this.#unlink(dbKey(key), t)) return;
       writeTotals(this.env.meta, t);
@@ -208,7 +277,7 @@ export class LmdbStore implements CacheStore {
   purgePrefixSync(prefix: string): { removed: number; txn: number } {
     let removed = 0;
     let txn = 0;
-    this.#write(() => {
+    this.transact(() => {
       const keys: string[] = [];
       for (const k of this.env.stamps.getKeys({ start: prefix })) {
         if (!k.startsWith(prefix)) break;
@@ -243,7 +312,7 @@ export class LmdbStore implements CacheStore {
   /** A number no other call on this machine's store gets (Vary index generations). */
   nextSeq(): number {
     let seq = 0;
-    this.#write(() => {
+    this.transact(() => {
       const t = readTotals(this.env.meta);
       seq = ++t.seq;
       writeTotals(this.env.meta, t);
@@ -275,7 +344,7 @@ export class LmdbStore implements CacheStore {
     if (keys.length === 0 || this.#closed) return;
     this.#touches = [];
     const sec = Math.floor(this.#clock.now() / 1000);
-    this.#write(() => {
+    this.transact(() => {
       for (const k of keys) {
         const rec = this.env.stamps.getBinaryFast(k);
         if (rec === undefined) continue;
@@ -297,6 +366,7 @@ export class LmdbStore implements CacheStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.flushTouches();
+    this.#close();
     this.#closed = true;
     this.#held.clear();
     await this.env.root.close();
@@ -337,7 +407,7 @@ export class LmdbStore implements CacheStore {
 
   /** After a failed put (the map is full): evicts down to half the budget, so a retry fits. */
   #shrink(): boolean {
-    return this.#write(() => {
+    return this.transact(() => {
       const t = readTotals(this.env.meta);
       while (t.bytes > this.#maxBytes / 2 && this.#evictOldest(t)) {}
       writeTotals(this.env.meta, t);
@@ -345,7 +415,7 @@ export class LmdbStore implements CacheStore {
   }
 
   /** One write transaction; false (counted) when LMDB refused it — the cache never fails a request. */
-  #write(fn: () => void): boolean {
+  transact(fn: () => void): boolean {
     if (this.#closed) return false;
     try {
       this.env.root.transactionSync(fn);
@@ -353,6 +423,9 @@ export class LmdbStore implements CacheStore {
     } catch {
       this.#failures++;
       return false;
+    } finally {
+      // This process's next lookup must see its own write: a new snapshot.
+      this.#close();
     }
   }
 }
