@@ -18,6 +18,7 @@ import { type Clock, systemClock } from '../core/clock.js';
 import { EventBus } from '../core/events.js';
 import { type Logger, subscribeLogs } from '../telemetry/logging.js';
 import { type AdminAddress, adminSurface } from './admin-surface.js';
+import { makeMachineCacheDir } from './cache-dir.js';
 import { clusterBackend } from './cluster-backend.js';
 import { clusterSloHost } from './cluster-slo.js';
 import { configReader, ReloadQueue, type ReloadSource } from './reload.js';
@@ -29,8 +30,15 @@ import type { WorkerHandle } from './worker-ops.js';
 /** The workers, as the process manager keeps them. */
 export interface WorkerPool {
   readonly workers: readonly WorkerHandle[];
-  /** Forks every worker and resolves once all listen; a worker (re)starts with `current()`. */
-  start(d: { current(): { config: Config; version: string }; stopping(): boolean }): Promise<void>;
+  /**
+   * Forks every worker and resolves once all listen; a worker (re)starts with `current()`, and
+   * with `env` added to its environment.
+   */
+  start(d: {
+    current(): { config: Config; version: string };
+    stopping(): boolean;
+    env: Record<string, string>;
+  }): Promise<void>;
   /** Tells every worker to drain and waits until each has exited; one that hangs is killed. */
   drain(deadlineMs: number): Promise<void>;
 }
@@ -115,8 +123,11 @@ export async function startPrimary(o: PrimaryOptions): Promise<Primary> {
       reload: (raw, fix) => reload('api', raw, fix),
     });
     const admin = adminSurface({ state, backend, slo, logger: o.logger, teardown });
+    // One cache for the machine: its directory outlives the workers (closers run in reverse).
+    const cacheDir = makeMachineCacheDir();
+    teardown.onClose('cache-dir', () => cacheDir.remove());
     teardown.onClose('workers', () => o.pool.drain(state.config.shutdown.drain_timeout + 5000));
-    await o.pool.start({ current: () => state, stopping: () => state.shuttingDown });
+    await o.pool.start({ current: () => state, stopping: () => state.shuttingDown, env: cacheDir.env });
     slo.configure(state.config);
     // The workers' last counts, before they drain and exit (requests finishing during the drain
     // are not counted: at most one drain's worth).

@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 import type { WorkerPool } from '../app/primary.js';
 import type { Config } from '../config/types.js';
 import { type Clock, systemClock } from '../core/clock.js';
-import { MACHINE_DIR_ENV, makeCacheDir, removeCacheDir } from '../proxy/cache/store/machine-dir.js';
 import type { Logger } from '../telemetry/logging.js';
 import { forkWorker } from './fork.js';
 import { DEFAULT_RESTART_BACKOFF, type RestartBackoffOptions } from './restart-backoff.js';
@@ -26,7 +25,6 @@ export class Supervisor implements WorkerPool {
   readonly #logger: Logger;
   readonly #clock: Clock;
   readonly #slots: WorkerSlot[];
-  #cacheDir: string | null = null;
 
   constructor(o: SupervisorOptions) {
     this.#logger = o.logger;
@@ -41,15 +39,19 @@ export class Supervisor implements WorkerPool {
     return this.#slots;
   }
 
-  async start(d: { current(): { config: Config; version: string }; stopping(): boolean }): Promise<void> {
+  async start(d: {
+    current(): { config: Config; version: string };
+    stopping(): boolean;
+    env: Record<string, string>;
+  }): Promise<void> {
     cluster.setupPrimary({ exec: fileURLToPath(new URL('./worker-main.js', import.meta.url)), args: [] });
-    // One cache for the machine (docs/caching.md, "The machine store"): its directory is made
-    // here, handed to every worker, and removed once they are all gone.
-    const dir = this.#cacheDir ?? makeCacheDir('machine');
-    this.#cacheDir = dir;
-    process.once('exit', () => removeCacheDir(dir));
-    const env = { [MACHINE_DIR_ENV]: dir };
-    const deps = { logger: this.#logger, clock: this.#clock, current: d.current, stopping: d.stopping, env };
+    const deps = {
+      logger: this.#logger,
+      clock: this.#clock,
+      current: d.current,
+      stopping: d.stopping,
+      env: d.env,
+    };
     await Promise.all(this.#slots.map((s) => forkWorker(s, deps)));
   }
 
@@ -69,6 +71,5 @@ export class Supervisor implements WorkerPool {
         clearTimeout(timer);
       }),
     );
-    if (this.#cacheDir !== null) removeCacheDir(this.#cacheDir);
   }
 }

@@ -4,8 +4,8 @@
  * group, and a worker that drained on its own would race the primary's orderly drain.
  */
 import { type App, startApp } from '../app/app.js';
+import { machineCacheDirOf } from '../app/cache-dir.js';
 import { answerOp } from '../app/worker-ops.js';
-import { MACHINE_DIR_ENV } from '../proxy/cache/store/machine-dir.js';
 import { createLogger, flushLogs } from '../telemetry/logging.js';
 import type { FromWorker, ToWorker } from './messages.js';
 
@@ -29,7 +29,7 @@ export function runWorker(): void {
     if (m.type === 'start') {
       const logger = createLogger({ base: { worker: m.slot } });
       // Every worker opens the machine's cache stores in the directory the primary made.
-      const cacheMachineDir = process.env[MACHINE_DIR_ENV] ?? null;
+      const cacheMachineDir = machineCacheDirOf(process.env);
       startApp({
         config: m.config,
         version: m.version,
