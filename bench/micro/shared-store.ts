@@ -4,46 +4,56 @@
  * candidate way of sharing it, in one process and interleaved rounds so a busy machine shifts
  * all of them alike. Prints the median ns per operation of each; asserts nothing.
  *
- *   map              a Map.get: today's per-worker memory tier (the floor)
- *   lmdb             one LMDB read of an entry's 24-byte stamp record + the Map.get of the
- *                    worker's decoded copy: the machine store's hit
- *   lmdb-fresh       the same after resetting the read snapshot, as a lookup would to see every
- *                    other process's commits at once
- *   lmdb-body        one LMDB read of a whole 1.2 KiB entry (what a hit costs without the stamp
- *                    record and the decoded copy)
- *   ipc              a round trip to another process over node's IPC channel (cluster's): the
- *                    primary owning the store, a worker asking it per lookup (wall time, and the
- *                    CPU the asking process spends)
- *   fill             one fill: the entry, its stamp record and the byte total in one write
- *                    transaction (noSync)
- *   lease            the conditional write that takes a fill lease
+ *   memory             MemoryStore.lookupSync: the per-worker memory tier Keel had (the floor)
+ *   lmdb-every         one LMDB read of the entry's 32-byte stamp record + the Map lookup of the
+ *                      worker's decoded copy, on every lookup (lmdb renews its snapshot ~1/ms)
+ *   lmdb-fresh         the same after resetting the read snapshot first, as a lookup would need
+ *                      to see every other process's commits the instant they happen
+ *   lmdb-body          one LMDB read of a whole 1.2 KiB entry (a hit without stamp and copy)
+ *   peek               LmdbStore.peek, what Keel does, on 50 hot keys: the stamp is read once per
+ *                      1 ms snapshot window, the decoded copy answers otherwise (Date.now
+ *                      included, as in memory); a synchronous loop stays in one window
+ *   peek-first         LmdbStore.peek as the first lookup of a window: a new snapshot and a read
+ *   ipc                a round trip to another process over node's IPC channel (cluster's): the
+ *                      primary owning the store, a worker asking it per lookup (wall time, and the
+ *                      CPU the asking process spends)
+ *   fill               LmdbStore.setSync of a 1.2 KiB entry: one write transaction (noSync)
+ *   lease              LeaseTable.take + release: the two conditional writes of a coalesced fill
  *
  * Run: `npm run build && node dist/bench/micro/shared-store.js [rounds]`.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { open } from 'lmdb';
+import { systemClock } from '../../src/core/clock.js';
+import { LmdbStore } from '../../src/proxy/cache/store/lmdb.js';
+import { LeaseTable } from '../../src/proxy/cache/store/lmdb-leases.js';
+import { makeCacheDir } from '../../src/proxy/cache/store/machine-dir.js';
+import { MemoryStore } from '../../src/proxy/cache/store/memory.js';
+import type { StoredEntry } from '../../src/proxy/cache/store/types.js';
 
 const ROUNDS = Number(process.argv[2] ?? 7);
 const KEYS = 1000;
-const dir = mkdtempSync(join(tmpdir(), 'keel-bench-lmdb-'));
-const env = open({ path: dir, noSync: true, maxDbs: 8, mapSize: 1 << 30 });
-const stamps = env.openDB({ name: 'stamps', encoding: 'binary' });
-const bodies = env.openDB({ name: 'bodies', encoding: 'binary' });
-const meta = env.openDB({ name: 'meta', encoding: 'binary' });
-const leases = env.openDB({ name: 'leases', encoding: 'binary' });
+const store = new LmdbStore({ dir: makeCacheDir('own'), maxBytes: 256 << 20, removeOnClose: true });
+const memory = new MemoryStore({ maxBytes: 256 << 20 });
+const leases = new LeaseTable(store, systemClock);
 const keys = Array.from({ length: KEYS }, (_, i) => `GET 127.0.0.1:18820/page/${i}?q=${i * 7}`);
-const rec = Buffer.alloc(24);
-const body = Buffer.alloc(1200, 120);
-env.transactionSync(() => {
-  for (const k of keys) {
-    stamps.putSync(k, rec);
-    bodies.putSync(k, body);
-  }
-});
-const local = new Map(keys.map((k) => [k, { stamp: 0, entry: body }]));
+const entry: StoredEntry = {
+  status: 200,
+  headers: [
+    ['content-type', 'text/html'],
+    ['cache-control', 'public, max-age=3600'],
+  ],
+  body: Buffer.alloc(1200, 120),
+  storedAt: Date.now(),
+  requestTime: Date.now(),
+  responseTime: Date.now(),
+};
+for (const k of keys) {
+  store.setSync(k, entry, 3_600_000);
+  memory.setSync(k, entry, 3_600_000);
+}
+const held = new Map(keys.map((k) => [k, store.peek(k)]));
+const stamps = store.env.stamps;
+const bodies = store.env.bodies;
 
 function time(n: number, fn: (i: number) => unknown): number {
   const t0 = process.hrtime.bigint();
@@ -53,47 +63,44 @@ function time(n: number, fn: (i: number) => unknown): number {
 
 let sink = 0;
 const sync: Record<string, [number, (i: number) => unknown]> = {
-  map: [400_000, (i) => local.get(keys[i % KEYS]!)],
-  lmdb: [
+  memory: [400_000, (i) => memory.lookupSync(keys[i % KEYS]!)],
+  'lmdb-every': [
     400_000,
     (i) => {
       const k = keys[i % KEYS]!;
       const r = stamps.getBinaryFast(k);
       if (r !== undefined) sink += r[0]!;
-      return local.get(k);
+      return held.get(k);
     },
   ],
   'lmdb-fresh': [
     200_000,
     (i) => {
       const k = keys[i % KEYS]!;
-      stamps.resetReadTxn();
+      store.env.root.resetReadTxn();
       const r = stamps.getBinaryFast(k);
       if (r !== undefined) sink += r[0]!;
-      return local.get(k);
+      return held.get(k);
     },
   ],
   'lmdb-body': [200_000, (i) => bodies.getBinaryFast(keys[i % KEYS]!)],
-  fill: [
-    3_000,
-    (i) =>
-      env.transactionSync(() => {
-        const k = keys[i % KEYS]!;
-        const t = meta.getBinaryFast('bytes');
-        sink += t === undefined ? 0 : t.length;
-        stamps.putSync(k, rec);
-        bodies.putSync(k, body);
-        meta.putSync('bytes', rec);
-      }),
+  peek: [400_000, (i) => store.peek(keys[i % 50]!)],
+  'peek-first': [
+    200_000,
+    (i) => {
+      store.refresh();
+      return store.peek(keys[i % KEYS]!);
+    },
   ],
+  fill: [3_000, (i) => store.setSync(keys[i % KEYS]!, entry, 3_600_000)],
   lease: [
     3_000,
-    (i) =>
-      env.transactionSync(() => {
-        const k = keys[i % KEYS]!;
-        if (leases.getBinaryFast(k) === undefined) leases.putSync(k, rec);
-        else leases.removeSync(k);
-      }),
+    (i) => {
+      const k = keys[i % KEYS]!;
+      store.peek(k);
+      const token = leases.take(k, 5000, store.lastStamp);
+      if (token > 0) leases.release(k, token);
+    },
   ],
 };
 
@@ -126,8 +133,7 @@ for (let r = 0; r < ROUNDS; r++) {
   add('ipc (CPU of the asking process)', cpu);
 }
 child.kill();
-env.close();
-rmSync(dir, { recursive: true, force: true });
+await store.close();
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 console.log(`machine store mechanisms, median of ${ROUNDS} interleaved rounds (ns per operation)`);
 for (const [name, xs] of results) {

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ManualClock } from '../../../core/clock.js';
 import { sampleEntry, storeContract } from './contract.test-util.js';
-import { LmdbStore, SNAPSHOT_MS } from './lmdb.js';
+import { LmdbStore } from './lmdb.js';
 import { tempLmdbStore } from './lmdb.test-util.js';
 import { dbKey } from './lmdb-env.js';
+import { SNAPSHOT_MS } from './lmdb-window.js';
 import { entrySize } from './types.js';
 
 storeContract('lmdb (the machine store)', async () => {
@@ -94,7 +95,7 @@ describe('LmdbStore limits', () => {
     await a.close();
   });
 
-  it('reads a hot entry\'s stamp once per read window', async () => {
+  it("reads a hot entry's stamp once per read window", async () => {
     const store = tempLmdbStore(new ManualClock(1_000));
     await store.set('k', sampleEntry(1), 60_000);
     const stamps = store.env.stamps;
@@ -113,7 +114,11 @@ describe('LmdbStore limits', () => {
     assert.equal(store.peek('k'), first);
     assert.equal(reads, 2, 'the next window reads the stamp again');
     await store.delete('k');
-    assert.equal(store.peek('k'), undefined, 'a write of this process ends its window: it sees its own delete');
+    assert.equal(
+      store.peek('k'),
+      undefined,
+      'a write of this process ends its window: it sees its own delete',
+    );
     await store.close();
   });
 });

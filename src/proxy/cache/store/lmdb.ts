@@ -1,5 +1,4 @@
 import { rmSync } from 'node:fs';
-import type { Transaction } from 'lmdb';
 import { type Clock, systemClock } from '../../../core/clock.js';
 import { decodeEntry, encodeEntry } from './codec.js';
 import { Held, HeldCopies } from './held.js';
@@ -10,15 +9,13 @@ import {
   AT_TOUCHED,
   dbKey,
   type LmdbEnv,
-  lruKey,
-  lruTarget,
   openLmdbEnv,
   readTotals,
-  stampRecord,
-  type Totals,
   writeTotals,
 } from './lmdb-env.js';
+import { evictOldest, putRecords, touchRecords, unlink } from './lmdb-records.js';
 import { olderReaders, settle } from './lmdb-settle.js';
+import { ReadWindow } from './lmdb-window.js';
 import {
   type CacheStore,
   type CacheStoreStats,
@@ -43,13 +40,6 @@ export interface LmdbStoreOptions {
   clock?: Clock;
 }
 
-const EMPTY = Buffer.alloc(0);
-/**
- * How long a lookup's read snapshot is kept for the lookups after it (see peek): about as long as
- * lmdb keeps one by itself, so a store shared by processes costs a hit what a process-local one
- * does, and a delete waits for other processes about this long (lmdb-settle.ts).
- */
-export const SNAPSHOT_MS = 1;
 /** The body record starts with the stamp it was written with (8 bytes). */
 const ROOM = 8;
 
@@ -76,11 +66,8 @@ export class LmdbStore implements CacheStore {
   #touchTimer: NodeJS.Timeout | null = null;
   #failures = 0;
   #closed = false;
-  /** The window's read snapshot (peek), the read options that use it, and the window's number. */
-  #txn: Transaction | null = null;
-  readonly #through: { transaction: Transaction | null } = { transaction: null };
-  #window = 1;
-  #windowEnd: NodeJS.Timeout | null = null;
+  /** The read snapshot lookups go through (lmdb-window.ts). */
+  readonly #window: ReadWindow;
   /** The stamp the last peek read under its key, expired or not; 0 when there was none. */
   lastStamp = 0;
 
@@ -94,31 +81,28 @@ export class LmdbStore implements CacheStore {
     this.#touchSec = Math.max(1, Math.round((opts.touchIntervalMs ?? 1000) / 1000));
     this.#held = new HeldCopies(opts.heldBytes ?? Math.max(1 << 20, Math.floor(opts.maxBytes / 4)));
     this.env = openLmdbEnv(opts.dir, opts.maxBytes);
+    this.#window = new ReadWindow(this.env.root);
   }
 
   /**
    * The hit path: the entry stored under `key` now, as this process's copy; undefined on a miss.
-   *
-   * Reads go through one read snapshot, pinned from a lookup for SNAPSHOT_MS (a "window"), and
-   * within a window an entry's stamp is read once: a snapshot cannot change, so the next hits of
-   * a hot key in the same window cost a Map lookup, as a process-local cache would
-   * (bench/micro/shared-store.ts). The pinned snapshot is in LMDB's reader table while it lasts,
-   * so a delete settles only once no window that could still see the entry is open
-   * (lmdb-settle.ts).
+   * Reads go through a read window (lmdb-window.ts), in which an entry's stamp is read once: the
+   * next hits of a hot key in the same window cost a Map lookup, as a process-local cache would.
    */
   peek(key: string): Held | undefined {
     if (this.#closed) return undefined;
     const h0 = this.#held.get(key);
     const now = this.#clock.now();
-    if (h0 !== undefined && h0.window === this.#window) {
+    const w = this.#window;
+    if (h0 !== undefined && h0.window === w.id) {
       this.lastStamp = h0.stamp;
       if (h0.expiresAt <= now) return undefined;
       this.#used(h0, now);
       return h0;
     }
-    this.#open();
+    w.open();
     const k = dbKey(key);
-    const rec = this.env.stamps.getBinaryFast(k, this.#through);
+    const rec = this.env.stamps.getBinaryFast(k, w.through);
     if (rec === undefined) {
       this.lastStamp = 0;
       return undefined;
@@ -136,7 +120,7 @@ export class LmdbStore implements CacheStore {
       if (h === undefined) return undefined;
     }
     h.touched = touched;
-    h.window = this.#window;
+    h.window = w.id;
     this.#used(h, now);
     return h;
   }
@@ -159,7 +143,7 @@ export class LmdbStore implements CacheStore {
     size: number,
     sec: number,
   ): Held | undefined {
-    const b = this.env.bodies.getBinaryFast(k, this.#through);
+    const b = this.env.bodies.getBinaryFast(k, this.#window.through);
     // The same snapshot as the stamp record; a body of another stamp is not this entry.
     if (b === undefined || b.length < ROOM || b.readDoubleLE(0) !== stamp) return undefined;
     const entry = decodeEntry(b.subarray(ROOM, b.length), true);
@@ -169,34 +153,12 @@ export class LmdbStore implements CacheStore {
     return h;
   }
 
-  /** Pins a read snapshot for the next SNAPSHOT_MS: a window (see peek). */
-  #open(): void {
-    if (this.#txn !== null) return;
-    const txn = this.env.root.useReadTransaction();
-    this.#txn = txn;
-    this.#through.transaction = txn;
-    this.#windowEnd = setTimeout(this.#close, SNAPSHOT_MS);
-    this.#windowEnd.unref();
-  }
-
-  /** Ends the window: its snapshot is let go, the next lookup reads the store afresh. */
-  readonly #close = (): void => {
-    const txn = this.#txn;
-    if (txn === null) return;
-    this.#txn = null;
-    this.#through.transaction = null;
-    this.#window++;
-    if (this.#windowEnd !== null) clearTimeout(this.#windowEnd);
-    this.#windowEnd = null;
-    txn.done();
-  };
-
   /**
    * The next lookup sees every commit made so far by any process (a waiter that saw a fill's
    * lease end looks again: it must find what that fill stored).
    */
   refresh(): void {
-    this.#close();
+    this.#window.close();
     this.env.root.resetReadTxn();
   }
 
@@ -231,17 +193,14 @@ export class LmdbStore implements CacheStore {
     const expiresAt = now + ttlMs;
     let stamp = 0;
     const put = (): void => {
-      const t = readTotals(this.env.meta);
-      this.#unlink(k, t);
-      while (t.bytes + size > this.#maxBytes && this.#evictOldest(t)) {}
+      const env = this.env;
+      const t = readTotals(env.meta);
+      unlink(env, t, k);
+      while (t.bytes + size > this.#maxBytes && evictOldest(env, t)) {}
       stamp = ++t.seq;
       value.writeDoubleLE(stamp, 0);
-      this.env.stamps.putSync(k, stampRecord(stamp, expiresAt, size, sec));
-      this.env.bodies.putSync(k, value);
-      this.env.lru.putSync(lruKey(sec, k), EMPTY);
-      t.bytes += size;
-      t.entries++;
-      writeTotals(this.env.meta, t);
+      putRecords(env, t, k, stamp, expiresAt, size, sec, value);
+      writeTotals(env.meta, t);
     };
     if (!this.transact(put) && !(this.#shrink() && this.transact(put))) return null;
     const h = new Held(key, stamp, entry, expiresAt, size, sec);
@@ -258,7 +217,7 @@ export class LmdbStore implements CacheStore {
     let txn = 0;
     this.transact(() => {
       const t = readTotals(this.env.meta);
-      if (!this.#unlink(dbKey(key), t)) return;
+      if (!unlink(this.env, t, dbKey(key))) return;
       writeTotals(this.env.meta, t);
       txn = this.env.root.getWriteTxnId();
     });
@@ -284,7 +243,7 @@ export class LmdbStore implements CacheStore {
         keys.push(k);
       }
       const t = readTotals(this.env.meta);
-      for (const k of keys) if (this.#unlink(k, t)) removed++;
+      for (const k of keys) if (unlink(this.env, t, k)) removed++;
       if (removed === 0) return;
       writeTotals(this.env.meta, t);
       txn = this.env.root.getWriteTxnId();
@@ -344,29 +303,13 @@ export class LmdbStore implements CacheStore {
     if (keys.length === 0 || this.#closed) return;
     this.#touches = [];
     const sec = Math.floor(this.#clock.now() / 1000);
-    this.transact(() => {
-      for (const k of keys) {
-        const rec = this.env.stamps.getBinaryFast(k);
-        if (rec === undefined) continue;
-        const old = rec.readUInt32LE(AT_TOUCHED);
-        if (old >= sec) continue;
-        const next = stampRecord(
-          rec.readDoubleLE(AT_STAMP),
-          rec.readDoubleLE(AT_EXPIRES),
-          rec.readDoubleLE(AT_SIZE),
-          sec,
-        );
-        this.env.lru.removeSync(lruKey(old, k));
-        this.env.lru.putSync(lruKey(sec, k), EMPTY);
-        this.env.stamps.putSync(k, next);
-      }
-    });
+    this.transact(() => touchRecords(this.env, keys, sec));
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.flushTouches();
-    this.#close();
+    this.#window.dispose();
     this.#closed = true;
     this.#held.clear();
     await this.env.root.close();
@@ -381,35 +324,11 @@ export class LmdbStore implements CacheStore {
     }
   }
 
-  /** Removes a stored key's three records (inside a write transaction); false when it had none. */
-  #unlink(k: string, t: Totals): boolean {
-    const rec = this.env.stamps.getBinaryFast(k);
-    if (rec === undefined) return false;
-    const size = rec.readDoubleLE(AT_SIZE);
-    const touched = rec.readUInt32LE(AT_TOUCHED);
-    this.env.stamps.removeSync(k);
-    this.env.bodies.removeSync(k);
-    this.env.lru.removeSync(lruKey(touched, k));
-    t.bytes -= size;
-    t.entries--;
-    return true;
-  }
-
-  /** Evicts the entry accessed longest ago (inside a write transaction); false when none is left. */
-  #evictOldest(t: Totals): boolean {
-    for (const lk of this.env.lru.getKeys({ limit: 1 })) {
-      this.env.lru.removeSync(lk);
-      if (this.#unlink(lruTarget(lk), t)) t.evictions++;
-      return true;
-    }
-    return false;
-  }
-
   /** After a failed put (the map is full): evicts down to half the budget, so a retry fits. */
   #shrink(): boolean {
     return this.transact(() => {
       const t = readTotals(this.env.meta);
-      while (t.bytes > this.#maxBytes / 2 && this.#evictOldest(t)) {}
+      while (t.bytes > this.#maxBytes / 2 && evictOldest(this.env, t)) {}
       writeTotals(this.env.meta, t);
     });
   }
@@ -425,7 +344,7 @@ export class LmdbStore implements CacheStore {
       return false;
     } finally {
       // This process's next lookup must see its own write: a new snapshot.
-      this.#close();
+      this.#window.close();
     }
   }
 }
