@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import type { TryErrorKind } from '../core/events.js';
 import { Link, OPEN, type OutcomeRecorder, type TryHandle, type TryOutcome } from './contracts.js';
 import type { Exchange } from './exchange.js';
+import { relayInterim } from './interim.js';
 import { classifyError, codeFor } from './try-error.js';
 import type { UpstreamHost, UpstreamPool } from './upstream/types.js';
 
@@ -146,7 +147,10 @@ export class ForwardTry implements Dispatcher.DispatchHandler, TryHandle {
   }
 
   onHeaders(status: number, raw: Buffer[], resume: () => void): boolean {
-    if (status < 200) return true; // 1xx informational (RFC 9110 §15.2): not relayed
+    if (status < 200) {
+      relayInterim(this.ex, status, raw); // 1xx (RFC 9110 §15.2): to the client, never a try's end
+      return true;
+    }
     if (this.state !== WAITING) return false;
     const ex = this.ex;
     this.status = status;

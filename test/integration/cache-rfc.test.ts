@@ -1,9 +1,11 @@
 /**
  * The RFC corners of the edge cache through a real gateway and origin: Expires and Age parsing
  * (RFC 9111 §5.3, §5.1), immutable (RFC 8246), stale answers a directive forbids even when the
- * origin's connection closes mid-way (§4.2.4), and Set-Cookie (docs/caching.md, "Set-Cookie").
+ * origin's connection closes mid-way (§4.2.4), Set-Cookie (docs/caching.md, "Set-Cookie"), and 1xx
+ * interim answers (RFC 9110 §15.2).
  */
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { after, describe, it } from 'node:test';
 import { type CacheRig, cacheRig } from './cache-util.js';
 
@@ -182,5 +184,60 @@ describe('edge cache: Set-Cookie (docs/caching.md, "Set-Cookie")', () => {
     const hit = await r.get('/r');
     assert.match(String(hit.headers['cache-status']), /^keel; hit/);
     assert.equal(hit.headers['set-cookie'], undefined);
+  });
+});
+
+/** A GET that records the 1xx answers before the final one. */
+function getWithInterim(
+  url: string,
+): Promise<{
+  interim: Array<{ status: number; headers: Record<string, unknown> }>;
+  status: number;
+  headers: Record<string, unknown>;
+  body: string;
+}> {
+  return new Promise((resolve, reject) => {
+    const interim: Array<{ status: number; headers: Record<string, unknown> }> = [];
+    const req = request(url, { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        body += c;
+      });
+      res.on('end', () => resolve({ interim, status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('information', (info) => interim.push({ status: info.statusCode, headers: info.headers }));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('edge cache: 1xx interim answers (RFC 9110 §15.2)', () => {
+  it('relays 102 and 103 Early Hints to the client, and never stores them or their fields', async () => {
+    const r = await rig();
+    r.origin.script = {
+      status: 200,
+      headers: { 'cache-control': 'max-age=600' },
+      body: 'final',
+      interim: [
+        [102, {}],
+        [103, { link: '</styles.css>; rel=preload; as=style', 'x-my-header': 'test' }],
+      ],
+    };
+    const first = await getWithInterim(`${r.url}/hints`);
+    assert.deepEqual(
+      first.interim.map((i) => i.status),
+      [102, 103],
+    );
+    const hints = first.interim[1]!.headers;
+    assert.equal(hints.link, '</styles.css>; rel=preload; as=style');
+    assert.equal(hints['x-my-header'], 'test');
+    assert.equal(first.body, 'final');
+    assert.equal(first.headers['x-my-header'], undefined, 'a 103 field is not a field of the final answer');
+    const hit = await getWithInterim(`${r.url}/hints`);
+    assert.match(String(hit.headers['cache-status']), /^keel; hit/);
+    assert.deepEqual(hit.interim, [], 'a hit has no interim answers');
+    assert.equal(hit.headers['x-my-header'], undefined);
+    assert.equal(r.origin.hits, 1);
   });
 });
