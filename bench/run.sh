@@ -7,7 +7,7 @@
 #
 # usage: npm run bench            (= npm run build && bash bench/run.sh)
 #        RUNS=1 DURATION=3s WARMUP_NODE=5s RATE_DURATION=3 bash bench/run.sh   # quick smoke pass
-#        bash bench/cache.sh        (= PHASES=cache bash bench/run.sh: only the cache-hit phase)
+#        bash bench/cache.sh        (= PHASES='cache cache-smp' bash bench/run.sh: only the cache-hit phases)
 # knobs (env, defaults in brackets) — see bench/README.md:
 #   RUNS [3]  DURATION [10s]  CONNS [64]  THREADS [1]      closed loop: wrk -tTHREADS -cCONNS -dDURATION
 #   WARMUP [3s] (nginx/haproxy)  WARMUP_NODE [30s] (Node targets incl. Keel: V8 JIT warm-up)
@@ -18,7 +18,8 @@
 #   PHASES ["pinned"] (add "smp" for the whole-box phase, "soak" for the long open loop)   WRK_CPUS [0]  SUT_CPUS [1]
 #   SOAK_RATE [1500]  SOAK_DURATION [180]  SOAK_RUNS [1]  SOAK_TARGETS ["nginx undici-stream keel"]
 #        the soak phase: only the open loop, minutes long, for the tail (p99.9, max) that a 10 s run misses
-#   CACHE [1] run the cache-hit phase "cache" after PHASES (0 skips it, PHASES=cache runs only it)
+#   CACHE [1] run the cache-hit phase "cache" after PHASES, and "cache-smp" (2 workers each) when
+#        PHASES has "smp" (0 skips both; PHASES=cache or PHASES=cache-smp runs only that one)
 #   KEEL_CACHE_CONFIG [bench/keel-cache-bench.yaml]   CACHE_DIR [RUN_DIR/nginx-cache-store, on tmpfs]
 #   ONLY [''] regex on target names   INSTALL [1]   RUN_DIR [/tmp/keel-bench]
 #   MICRO [0] run MICRO_DIR/*.js first [dist/bench/micro]   KEEL_PROF [0] write V8 CPU profiles of Keel
@@ -387,7 +388,7 @@ measure_phase() { # PHASE WRKCPUS (targets from TARGETS)
   for t in "${TARGETS[@]}"; do check_target "$t"; done
   log "warm-up: $WARMUP per nginx/haproxy target, $WARMUP_NODE per Node target (V8 JIT needs it)"
   for t in "${TARGETS[@]}"; do
-    case $t in direct-nginx | nginx | nginx-cache | haproxy-*) w=$WARMUP ;; *) w=$WARMUP_NODE ;; esac
+    case $t in direct-nginx | nginx | nginx-cache | nginx-cache-w2 | haproxy-*) w=$WARMUP ;; *) w=$WARMUP_NODE ;; esac
     pin "$wcpus" wrk -t"$THREADS" -c"$CONNS" -d"$w" "http://127.0.0.1:${TPORT[$t]}/" >/dev/null 2>&1
   done
   # Rounds are interleaved: each round runs every target once, so slow spells of this
@@ -662,6 +663,70 @@ phase_cache() {
   keel_profiles keel-cache
 }
 
+# The cache-hit phase with two workers each, unpinned (docs/benchmarks.md, "Cache hits"): nginx
+# proxy_cache with 2 workers (one keys zone in shared memory) against keel run --workers 2 (one
+# machine store): the second request of the warm-up check lands on the other worker, so it is a
+# hit only if the workers share the cache.
+phase_cache_smp() {
+  local A=0-1 keel_ok=0 why=''
+  if ! selected nginx-cache-w2 && ! selected keel-cache-w2; then
+    log "phase cache-smp: no target selected (ONLY=$ONLY)"
+    return
+  fi
+  PHASE_DESC="cache hits, 2 workers each: no pinning, 2 cores shared by wrk -t$THREADS -c$CONNS, the origin nginx (1 worker, idle on hits) and the system under test"
+  log "phase cache-smp: $PHASE_DESC"
+  rm -f "$RUN"/nginx-cache-w2-hit.* "$RUN"/keel-cache-w2-hit.*
+  CACHE_NOTES=$RUN/cache-notes.md
+  prepare_cache_dir
+  mkdir -p "$RUN/nginx-cache-tmp"
+  start_nginx cache-origin "$HERE/cache-conf/nginx-origin.conf" 1 "$A"
+  UP_PID=$LAST_PID
+  wait_port 18830 "$UP_PID" || die "cache origin (cache-conf/nginx-origin.conf) did not start"
+  if selected nginx-cache-w2; then
+    start_nginx nginx-cache "$HERE/cache-conf/nginx-cache.conf" 2 "$A"
+    add_target nginx-cache-w2 18800 "$LAST_PID"
+    warm_and_check_hit nginx-cache-w2 18800 'nginx; hit' || die "nginx-cache-w2 does not serve hits"
+  fi
+  if selected keel-cache-w2; then
+    if ! keel_available; then
+      why="$KEEL_MAIN not found (run npm run build)"
+    else
+      start_keel keel-cache-w2 "$A" 2 18820 18821 "$KEEL_CACHE_CONFIG"
+      TPID[keel-cache-w2]=$LAST_PID
+      warm_and_check_hit keel-cache-w2 18820 'keel; hit'
+      case $? in
+        0) keel_ok=1 ;;
+        2) why="keel-cache-w2 did not answer HTTP 200 within 60 s (see $RUN/keel-cache-w2.log)" ;;
+        *) why="keel-cache-w2 does not answer \"cache-status: keel; hit\" after warming: do its workers share the cache? (see $RUN/keel-cache-w2-hit.headers)" ;;
+      esac
+      ((keel_ok)) || { CACHE_FAILED=$why; log "FAILED: $why"; }
+    fi
+  fi
+  ((keel_ok)) && add_target keel-cache-w2 18820 "${TPID[keel-cache-w2]}"
+  {
+    echo
+    echo "## Cache phase, 2 workers: what each target answers"
+    echo
+    ((keel_ok)) || ! selected keel-cache-w2 || { echo "**keel-cache-w2 not measured: $why**"; echo; }
+    local t f
+    for t in nginx-cache-w2 keel-cache-w2; do
+      f=$RUN/$t-hit.headers
+      [ -s "$f" ] || continue
+      echo "$t: $(wc -c <"$f") B head"
+      echo
+      echo '```http'
+      tr -d '\r' <"$f" | sed '/^$/d'
+      echo '```'
+      echo
+    done
+  } >>"$CACHE_NOTES"
+  measure_phase cache-smp 0-1
+  stop_all
+  cleanup_cache_dir
+  keel_log_check keel-cache-w2
+  keel_profiles keel-cache-w2
+}
+
 run_micro() {
   local f found=0
   for f in "$MICRO_DIR"/*.js; do
@@ -710,14 +775,16 @@ quiet_check() { # warn when other processes keep the box busy: their CPU lands o
 }
 quiet_check
 T0=$(date +%s)
-# The cache-hit phase runs last unless CACHE=0; PHASES=cache runs only it.
-[ "$CACHE" = 1 ] && [[ " $PHASES " != *" cache "* ]] && PHASES="$PHASES cache"
+# The cache-hit phases run last unless CACHE=0 (cache-smp with smp); PHASES=cache runs only it.
+[ "$CACHE" = 1 ] && [[ " $PHASES " != *" cache "* ]] && [[ " $PHASES " != *" cache-smp "* ]] && PHASES="$PHASES cache"
+[ "$CACHE" = 1 ] && [[ " $PHASES " == *" smp "* ]] && [[ " $PHASES " != *" cache-smp "* ]] && PHASES="$PHASES cache-smp"
 for ph in $PHASES; do
   case $ph in
     pinned) phase_pinned ;;
     smp) phase_smp ;;
     soak) phase_soak ;;
     cache) phase_cache ;;
+    cache-smp) phase_cache_smp ;;
     *) die "unknown phase $ph" ;;
   esac
 done

@@ -5,7 +5,8 @@
 // round shares the machine's momentary conditions), then Keel's ratios against each peer
 // with the targets of docs/benchmarks.md "Targets". Open loop: medians of p50/p99 at the same
 // offered rate and Keel's p99 ÷ nginx's p99. Phase "cache" has its own table: cache hits of nginx
-// proxy_cache, a bare node:http server and Keel, and keel-cache's ratios to both.
+// proxy_cache, a bare node:http server and Keel, and keel-cache's ratios to both; phase
+// "cache-smp" the same with 2 workers each (nginx-cache-w2, keel-cache-w2).
 import { readFileSync } from 'node:fs';
 
 const [resultsFile, openLoopFile] = process.argv.slice(2);
@@ -70,8 +71,8 @@ const rows = readTsv(resultsFile);
 const phases = [...new Set(rows.map((r) => r.phase))];
 for (const phase of phases) {
   const pr = rows.filter((r) => r.phase === phase);
-  if (phase === 'cache') {
-    cacheSection(pr);
+  if (phase === 'cache' || phase === 'cache-smp') {
+    cacheSection(pr, phase);
     continue;
   }
   const { targets, stats } = closedLoopStats(pr);
@@ -133,12 +134,16 @@ for (const phase of phases) {
 // ---------------------------------------------------------------- cache hits
 // Cache hits of one 100-byte answer: nginx proxy_cache, a bare node:http server answering a Keel
 // hit's bytes (the Node floor) and Keel; the origin is idle during the runs. The cache-hit target:
-// keel-cache ≥ 0.6 × nginx-cache requests/s, on one worker.
-function cacheSection(pr) {
+// keel-cache ≥ 0.6 × nginx-cache requests/s, on one worker; keel-cache-w2 ≥ 0.6 × nginx-cache-w2 with
+// two workers each (phase cache-smp), every worker answering from the machine's one store.
+function cacheSection(pr, phase) {
   const { targets, stats } = closedLoopStats(pr);
   const ref = (t) => stats[t]?.rps;
+  const smp = phase === 'cache-smp';
+  const nginxName = smp ? 'nginx-cache-w2' : 'nginx-cache';
+  const keelName = smp ? 'keel-cache-w2' : 'keel-cache';
   p();
-  p('## Cache hits');
+  p(smp ? '## Cache hits, 2 workers (phase cache-smp)' : '## Cache hits');
   p();
   p(
     `${pr[0].desc}. Every answer is a hit of the same 100-byte object (the origin's CPU shows it). ` +
@@ -146,7 +151,7 @@ function cacheSection(pr) {
   );
   p();
   p(
-    '| target | median rps | min–max rps | p50 ms | p99 ms | ÷ nginx-cache | ÷ node-http-bytes | target CPU % | rps per target core | max origin CPU % | max steal % | max others % | errors |',
+    `| target | median rps | min–max rps | p50 ms | p99 ms | ÷ ${nginxName} | ÷ node-http-bytes | target CPU % | rps per target core | max origin CPU % | max steal % | max others % | errors |`,
   );
   p('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const t of targets) {
@@ -154,13 +159,13 @@ function cacheSection(pr) {
     const bold = t.startsWith('keel') ? '**' : '';
     p(
       `| ${bold}${t}${bold} | ${bold}${thousands(s.rps)}${bold} | ${thousands(s.min)}–${thousands(s.max)} | ${fmt(s.p50, 2)} | ${fmt(s.p99, 2)} | ` +
-        `${fmt(s.rps / ref('nginx-cache'), 2)} | ${fmt(s.rps / ref('node-http-bytes'), 2)} | ${fmt(s.srv)} | ${thousands(s.perCore)} | ${fmt(s.upMax)} | ${fmt(s.steal, 1)} | ${fmt(s.others)} | ${s.errs} |`,
+        `${fmt(s.rps / ref(nginxName), 2)} | ${fmt(s.rps / ref('node-http-bytes'), 2)} | ${fmt(s.srv)} | ${thousands(s.perCore)} | ${fmt(s.upMax)} | ${fmt(s.steal, 1)} | ${fmt(s.others)} | ${s.errs} |`,
     );
   }
-  const k = stats['keel-cache'];
+  const k = stats[keelName];
   if (!k) {
     p();
-    p('**keel-cache not measured in this run** (see "Cache phase: what each target answers" below).');
+    p(`**${keelName} not measured in this run** (see "Cache phase: what each target answers" below).`);
     return;
   }
   p();
@@ -170,16 +175,16 @@ function cacheSection(pr) {
   p();
   p('| ratio | rps, of medians | rps, per round | p99, of medians | p99, per round | target |');
   p('|---|---:|---:|---:|---:|---|');
-  for (const peer of ['nginx-cache', 'node-http-bytes']) {
+  for (const peer of [nginxName, 'node-http-bytes']) {
     if (!stats[peer]) continue;
     const r = k.rps / ref(peer);
     // The verdict quotes 3 decimals: 0.598 prints as "0.60" above but is not ≥ 0.60.
-    const goal = peer === 'nginx-cache' ? `rps ≥ 0.60 → ${r >= 0.6 ? 'MET' : 'NOT MET'} (${fmt(r, 3)})` : '';
+    const goal = peer === nginxName ? `rps ≥ 0.60 → ${r >= 0.6 ? 'MET' : 'NOT MET'} (${fmt(r, 3)})` : '';
     p(
-      `| keel-cache ÷ ${peer} | ${fmt(r, 2)} | ${fmt(k.vs(peer), 2)} | ${fmt(k.p99 / stats[peer].p99, 2)} | ${fmt(k.vs(peer, 'p99_ms'), 2)} | ${goal} |`,
+      `| ${keelName} ÷ ${peer} | ${fmt(r, 2)} | ${fmt(k.vs(peer), 2)} | ${fmt(k.p99 / stats[peer].p99, 2)} | ${fmt(k.vs(peer, 'p99_ms'), 2)} | ${goal} |`,
     );
   }
-  if (k.errs > 0) p(`\n**keel-cache: ${k.errs} errors / non-2xx responses during the runs.**`);
+  if (k.errs > 0) p(`\n**${keelName}: ${k.errs} errors / non-2xx responses during the runs.**`);
 }
 
 // ---------------------------------------------------------------- open loop
