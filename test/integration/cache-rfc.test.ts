@@ -188,9 +188,7 @@ describe('edge cache: Set-Cookie (docs/caching.md, "Set-Cookie")', () => {
 });
 
 /** A GET that records the 1xx answers before the final one. */
-function getWithInterim(
-  url: string,
-): Promise<{
+function getWithInterim(url: string): Promise<{
   interim: Array<{ status: number; headers: Record<string, unknown> }>;
   status: number;
   headers: Record<string, unknown>;
