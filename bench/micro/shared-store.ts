@@ -11,7 +11,7 @@
  *                      to see every other process's commits the instant they happen
  *   lmdb-body          one LMDB read of a whole 1.2 KiB entry (a hit without stamp and copy)
  *   peek               LmdbStore.peek, what Keel does, on 50 hot keys: the stamp is read once per
- *                      1 ms snapshot window, the decoded copy answers otherwise (Date.now
+ *                      5 ms snapshot window, the decoded copy answers otherwise (Date.now
  *                      included, as in memory); a synchronous loop stays in one window
  *   peek-first         LmdbStore.peek as the first lookup of a window: a new snapshot and a read
  *   ipc                a round trip to another process over node's IPC channel (cluster's): the

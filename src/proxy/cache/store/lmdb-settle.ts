@@ -2,13 +2,13 @@ import type { RootDatabase } from 'lmdb';
 
 /**
  * Deletes that every process sees at once (docs/caching.md, "The machine store"). A lookup reads
- * LMDB through a read snapshot that lmdb renews at most once a millisecond or so (the cost of a
- * fresh one per lookup was measured at ~0.6 µs per hit, bench/micro/shared-store.ts), so a process
- * may still see an entry for a moment after another one deleted it. A purge, and an RFC 9111 §4.4
- * invalidation, therefore end only once no other process holds a snapshot older than the delete:
- * LMDB's reader table lists each process's snapshot (its transaction id, or "-" while it holds
- * none), and the deleter polls it. A process idle for a millisecond holds none; a busy one renews
- * its snapshot within a millisecond or two. Nothing on the hit path pays for this.
+ * LMDB through a read snapshot kept for a short window (lmdb-window.ts; a fresh one per lookup
+ * cost more than the lookup, bench/micro/shared-store.ts), so a process may still see an entry for
+ * a moment after another one deleted it. A purge, and an RFC 9111 §4.4 invalidation, therefore end
+ * only once no other process holds a snapshot older than the delete: LMDB's reader table lists
+ * each process's snapshot (its transaction id, or "-" while it holds none), and the deleter polls
+ * it. A process whose window ended holds none; a busy one opens a new window within one. Nothing
+ * on the hit path pays for this.
  */
 export const SETTLE_MAX_MS = 1000;
 

@@ -1,12 +1,14 @@
 import type { RootDatabase, Transaction } from 'lmdb';
 
 /**
- * How long a lookup's read snapshot is kept for the lookups after it (lmdb.ts, peek): about as
- * long as lmdb keeps one by itself, so a store shared by processes costs a hit what a
- * process-local one does (bench/micro/shared-store.ts), and a delete waits for other processes
- * about this long (lmdb-settle.ts).
+ * How long a lookup's read snapshot is kept for the lookups after it (lmdb.ts, peek). Each new
+ * snapshot costs a read of the store per hot entry, a snapshot renewal and timers; measured head to
+ * head on one core (docs/benchmarks.md, "Machine store: what a hit costs"), 1 ms windows cost a
+ * hit ~2.5 % against a process-local Map, 5 ms ones ~0.5 %. What it bounds: another worker's fill
+ * is seen within about this long, and a delete waits about this long for the other workers
+ * (lmdb-settle.ts).
  */
-export const SNAPSHOT_MS = 1;
+export const SNAPSHOT_MS = 5;
 
 /**
  * A read snapshot pinned for SNAPSHOT_MS from the first read that needs one: a "window". Within a
@@ -28,12 +30,7 @@ export class ReadWindow {
     this.#root = root;
   }
 
-  /**
-   * Opens a window unless one is open. Its timer is set before lmdb renews its snapshot and sets
-   * its own timer of the same length, so the window closes first: lmdb then finds the snapshot
-   * unused and resets it in place, where one still pinned would be dropped and a new transaction
-   * begun for the next window (a few µs each).
-   */
+  /** Opens a window unless one is open: lmdb's current snapshot, pinned until the window ends. */
   open(): void {
     if (this.#txn !== null || this.#closed) return;
     this.#end = setTimeout(this.close, SNAPSHOT_MS);
