@@ -91,4 +91,5 @@ test('keel/cache: the application cache layer — a tiered store and the RFC 911
   assert.equal(await store.get('GET a/x'), undefined, 'expired on the injected clock');
   assert.equal(typeof cache.RedisStore, 'function');
   assert.equal(typeof cache.TieredStore, 'function');
+  assert.equal(typeof cache.LmdbStore, 'function');
 });
