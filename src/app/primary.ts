@@ -124,7 +124,7 @@ export async function startPrimary(o: PrimaryOptions): Promise<Primary> {
     });
     const admin = adminSurface({ state, backend, slo, logger: o.logger, teardown });
     // One cache for the machine: its directory outlives the workers (closers run in reverse).
-    const cacheDir = makeMachineCacheDir();
+    const cacheDir = makeMachineCacheDir(state.config.cache.memory.max_bytes);
     teardown.onClose('cache-dir', () => cacheDir.remove());
     teardown.onClose('workers', () => o.pool.drain(state.config.shutdown.drain_timeout + 5000));
     await o.pool.start({ current: () => state, stopping: () => state.shuttingDown, env: cacheDir.env });

@@ -1,5 +1,5 @@
 /** `keel run --workers N` with a caching route in front of a scripted origin (the machine store's tests). */
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Origin } from './cache-util.js';
@@ -77,12 +77,16 @@ export async function cacheCluster(
       return { status: res.status, body: await res.json() };
     },
     storeDir: () => {
+      // In /dev/shm when it has room, else under the temporary directory (machine-dir.ts).
       const prefix = `keel-cache-machine-${keel.child.pid}-`;
-      const root = readdirSync(tmpdir()).find((n) => n.startsWith(prefix));
-      if (root === undefined) throw new Error('no machine directory for this keel');
-      const store = readdirSync(join(tmpdir(), root)).find((n) => n.startsWith('store-'));
-      if (store === undefined) throw new Error('no store in the machine directory');
-      return join(tmpdir(), root, store);
+      for (const base of ['/dev/shm', tmpdir()]) {
+        const root = existsSync(base) ? readdirSync(base).find((n) => n.startsWith(prefix)) : undefined;
+        if (root === undefined) continue;
+        const store = readdirSync(join(base, root)).find((n) => n.startsWith('store-'));
+        if (store === undefined) throw new Error('no store in the machine directory');
+        return join(base, root, store);
+      }
+      throw new Error('no machine directory for this keel');
     },
     close: async () => {
       if (keel.child.exitCode === null && keel.child.signalCode === null) {

@@ -4,6 +4,7 @@ import type { Clock } from '../../core/clock.js';
 import { type Coalescer, LeaseCoalescer } from './coalesce.js';
 import { KEY_SEPARATOR } from './keys.js';
 import { type Held, LmdbStore, RedisStore, type StoredEntry } from './store/index.js';
+import { mapSizeFor } from './store/lmdb-env.js';
 import { LeaseTable } from './store/lmdb-leases.js';
 import { makeCacheDir, storeDirName } from './store/machine-dir.js';
 
@@ -27,7 +28,7 @@ export interface EdgeCacheStats {
  *
  * `machineDir` is the directory the cluster primary made for this machine's stores; without one
  * (a process alone: `keel demo`, `--workers 1`, an embedding service, a test) the cache makes its
- * own under the system's temporary directory and removes it when it closes — the same store and
+ * own (store/machine-dir.ts) and removes it when it closes — the same store and
  * the same hit path either way.
  */
 export class EdgeCache {
@@ -40,7 +41,9 @@ export class EdgeCache {
   constructor(config: CacheStoresConfig, clock: Clock, machineDir: string | null = null) {
     this.config = config;
     const own = machineDir === null;
-    const dir = own ? makeCacheDir('own') : join(machineDir, storeDirName(config));
+    const dir = own
+      ? makeCacheDir('own', mapSizeFor(config.memory.max_bytes))
+      : join(machineDir, storeDirName(config));
     this.near = new LmdbStore({
       dir,
       maxBytes: config.memory.max_bytes,
