@@ -1,8 +1,8 @@
 /**
  * Where the edge cache meets failure isolation (docs/caching.md, "What a request goes through":
- * the cache sits above the breakers): with the default host breaker, a cached route keeps
- * answering hits and stale-if-error answers while the breaker is open, and an origin that answers
- * 500 on some URLs on purpose does not stop the route caching the others.
+ * the cache sits above the breakers, docs/health.md): a cached route keeps answering hits and
+ * stale-if-error answers while an endpoint's breaker or the host's breaker is open, and an origin
+ * that answers 500 on some URLs on purpose does not stop the route caching the others.
  */
 import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -14,7 +14,7 @@ after(async () => {
   for (const r of rigs) await r.close();
 });
 
-/** An origin that fails /broken/* on purpose and answers every other path, cacheable. */
+/** An origin that fails /broken/* on purpose and answers every other path, cacheable (`cacheControl` for /pages/* and /page). */
 async function rig(cacheControl = 'max-age=600'): Promise<CacheRig & { seen: Map<string, number> }> {
   const r = await cacheRig({ cache: {} });
   rigs.push(r);
@@ -29,7 +29,9 @@ async function rig(cacheControl = 'max-age=600'): Promise<CacheRig & { seen: Map
       res.end('broken');
       return;
     }
-    res.writeHead(200, { 'cache-control': cacheControl });
+    // The given freshness for /pages/* and /page; the other paths stay fresh for 10 minutes.
+    const fresh = path.startsWith('/pages/') || path === '/page' ? cacheControl : 'max-age=600';
+    res.writeHead(200, { 'cache-control': fresh });
     res.end(`page ${path}`);
   };
   return Object.assign(r, { seen });
@@ -54,29 +56,51 @@ describe('edge cache and the breakers', () => {
     assert.equal(r.seen.get('/broken/0'), 2);
   });
 
-  it('while the host breaker is open (a burst of 500s): hits and stale-if-error answers go on', async () => {
+  it('while an endpoint breaker is open: stale-if-error answers for it, hits and new fills for the others', async () => {
     const r = await rig('max-age=2, stale-if-error=3600');
-    await r.get('/fresh-long'); // stored for 2 s, then stale within stale-if-error
+    await r.get('/pages/1'); // stored for 2 s, then stale within stale-if-error
     for (let i = 0; i < 3; i++) await r.get(`/kept/${i}`);
-    // Five 500s in a row open today's host breaker (consecutive_failures: 5).
-    for (let i = 0; i < 5; i++) assert.equal((await r.get(`/broken/${i}`)).status, 500);
-    const refused = await r.get('/never-stored');
+    // The origin breaks /pages/* on purpose: 20 failing tries open that endpoint's breaker.
+    const handler = r.origin.handler;
+    r.origin.handler = (req, res) => {
+      if (req.url?.startsWith('/pages/')) req.url = `/broken${req.url}`;
+      handler(req, res, r.origin);
+    };
+    for (let i = 2; i < 30; i++) await r.get(`/pages/${i}`);
+    const refused = await r.get('/pages/99');
     assert.equal(refused.status, 503);
-    assert.equal(refused.headers['x-keel-error'], 'KEEL_ERR_BREAKER_OPEN', 'the breaker is open');
-    for (let i = 0; i < 3; i++) {
-      const hit = await r.get(`/kept/${i}`);
-      assert.equal(hit.body, `page /kept/${i}`);
-      assert.match(status(hit.headers), /^keel; hit/);
-    }
-    r.clock.advance(3_000); // past max-age; the breaker (open 5 s) still open
-    const stale = await r.get('/fresh-long');
+    assert.equal(
+      refused.headers['x-keel-error'],
+      'KEEL_ERR_ENDPOINT_FAILING',
+      'the endpoint breaker is open',
+    );
+    r.clock.advance(3_000); // /pages/1 is stale now; the breaker (open 5 s) still open
+    const stale = await r.get('/pages/1');
     assert.equal(stale.status, 200);
-    assert.equal(stale.body, 'page /fresh-long');
+    assert.equal(stale.body, 'page /pages/1');
     assert.match(status(stale.headers), /detail=stale-if-error/);
-    assert.equal(r.seen.get('/fresh-long'), 1, 'the open breaker kept it from the origin');
-    // Once the breaker lets a probe through, the route stores new URLs again.
+    assert.equal(r.seen.get('/pages/1'), 1, 'the open breaker kept it from the origin');
+    for (let i = 0; i < 3; i++) assert.match(status((await r.get(`/kept/${i}`)).headers), /^keel; hit/);
+    // Every other endpoint is stored as before.
+    assert.equal((await r.get('/other/1')).status, 200);
+    assert.match(status((await r.get('/other/1')).headers), /^keel; hit/);
+  });
+
+  it('while the host breaker is open (the origin down): hits and stale-if-error answers go on', async () => {
+    const r = await rig('max-age=2, stale-if-error=3600');
+    await r.get('/page');
+    await r.get('/kept');
+    r.origin.kill();
     r.clock.advance(3_000);
-    assert.equal((await r.get('/after')).status, 200);
-    assert.match(status((await r.get('/after')).headers), /^keel; hit/);
+    // Connection failures open the host's breaker (a single-host pool: only those do).
+    for (let i = 0; i < 10; i++) await r.get(`/new/${i}`);
+    const refused = await r.get('/new/99');
+    assert.equal(refused.headers['x-keel-error'], 'KEEL_ERR_BREAKER_OPEN', 'the host breaker is open');
+    const stale = await r.get('/page');
+    assert.equal(stale.body, 'page /page');
+    assert.match(status(stale.headers), /detail=stale-if-error/);
+    const kept = await r.get('/kept');
+    assert.equal(kept.body, 'page /kept');
+    assert.match(status(kept.headers), /^keel; hit/);
   });
 });
