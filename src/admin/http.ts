@@ -1,4 +1,8 @@
-/** Small HTTP helpers for the admin server: bounded JSON bodies and JSON answers. */
+/**
+ * Small HTTP helpers for the admin server: bounded JSON bodies and JSON answers. A `?pretty` query
+ * on any JSON answer indents it by two spaces, so `curl …/api/v1/pools?pretty` reads in a
+ * terminal without jq (docs/operations.md, "The admin API").
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorBody } from './api-types.js';
 
@@ -26,7 +30,7 @@ export function sendJson(
   headers: Record<string, string> = {},
 ): void {
   if (res.headersSent || res.destroyed) return;
-  const text = JSON.stringify(body);
+  const text = wantsPretty(res.req?.url) ? `${JSON.stringify(body, null, 2)}\n` : JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'cache-control': 'no-store',
@@ -34,6 +38,14 @@ export function sendJson(
     ...headers,
   });
   res.end(text);
+}
+
+/** True for `?pretty`, `?pretty=1`, `?a=b&pretty` …; not for `?pretty=0` or `?pretty=false`. */
+export function wantsPretty(url: string | undefined): boolean {
+  const q = url?.indexOf('?') ?? -1;
+  if (q < 0) return false;
+  const v = new URLSearchParams(url!.slice(q + 1)).get('pretty');
+  return v !== null && v !== '0' && v !== 'false';
 }
 
 /** Reads at most MAX_BODY_BYTES and parses JSON; undefined for an empty body. */

@@ -123,6 +123,17 @@ describe('admin server: routing and bad input', () => {
     assert.equal((await call(`${base}/api/v1/routes`)).status, 200);
     assert.equal((await call(`${base}/api/v1/workers`)).status, 404);
   });
+  it('?pretty indents every JSON answer by two spaces, errors included; without it, one line', async () => {
+    const text = async (path: string) => (await fetch(`${base}${path}`)).text();
+    const plain = await text('/api/v1/routes');
+    assert.ok(!plain.includes('\n'), plain);
+    const pretty = await text('/api/v1/routes?pretty');
+    assert.equal(pretty, `${JSON.stringify(JSON.parse(plain), null, 2)}\n`);
+    assert.match(pretty, /^\[\n {2}\{\n {4}"name": "r",/);
+    assert.equal(await text('/api/v1/routes?x=1&pretty=1'), pretty);
+    assert.equal(await text('/api/v1/routes?pretty=0'), plain);
+    assert.match(await text('/nope?pretty'), /^\{\n {2}"error": \{\n {4}"code": "not_found"/);
+  });
   it('invalid JSON is 400, an oversized body 413, and the server keeps serving', async () => {
     const bad = await call(`${base}/api/v1/reload`, { method: 'POST', body: '{"oops' });
     assert.equal(bad.status, 400);
