@@ -29,3 +29,17 @@ export function urlArg(value: string): string {
     throw new InvalidArgumentError(`expected an http:// URL, got "${value}"`);
   }
 }
+
+/** commander argParser: exactly `n` comma-separated ports (0..65535; 0 = any free port). */
+export function portsArg(n: number) {
+  return (value: string): number[] => {
+    const parts = value.split(',').map((p) => p.trim());
+    const ports = parts.map(Number);
+    if (parts.length !== n || parts.some((p) => !/^\d+$/.test(p)) || ports.some((p) => p > 65535)) {
+      throw new InvalidArgumentError(
+        `expected ${n} comma-separated ports 0..65535 (0 = any free port), e.g. 9081,9082,9083, got "${value}"`,
+      );
+    }
+    return ports;
+  };
+}

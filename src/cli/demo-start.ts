@@ -13,8 +13,9 @@ export interface DemoOptions {
   host?: string;
   port?: number;
   adminPort?: number;
-  /** false: do not start app-1..3 (point the gateway at your own servers on 8081-8083). */
+  /** false: do not start app-1..3 (point the gateway at your own servers on upstreamPorts). */
   upstreams?: boolean;
+  /** app-1..3's ports, default 8081-8083; [0, 0, 0] in tests. */
   upstreamPorts?: readonly number[];
   logger?: Logger;
   /** Background GETs per second to the gateway, for the dashboard (`--traffic N`); 0/absent = none. */
@@ -36,7 +37,7 @@ export async function startDemo(o: DemoOptions = {}): Promise<Demo> {
   const host = o.host ?? '127.0.0.1';
   const fleet = o.upstreams === false ? null : new DemoFleet({ host, ports: o.upstreamPorts ?? DEMO_PORTS });
   await fleet?.start();
-  const urls = fleet ? fleet.urls() : DEMO_PORTS.map((p) => `http://${host}:${p}`);
+  const urls = fleet ? fleet.urls() : (o.upstreamPorts ?? DEMO_PORTS).map((p) => `http://${host}:${p}`);
   const loaded = demoConfig({
     host,
     port: o.port ?? 8080,
@@ -75,6 +76,31 @@ export async function startDemo(o: DemoOptions = {}): Promise<Demo> {
     await fleet?.close();
     throw err;
   }
+}
+
+/**
+ * The fix for a port the demo could not listen on: the flag that moves that very port (a listen
+ * error carries the port it wanted).
+ */
+export function portInUseHint(
+  err: Error & { port?: number },
+  o: { port: number; adminPort: number; upstreamPorts: readonly number[] },
+): string {
+  const taken = err.port;
+  const uses = [
+    { port: o.port, what: 'the gateway', fix: '--port, e.g. --port 18080' },
+    { port: o.adminPort, what: 'the admin server', fix: '--admin-port, e.g. --admin-port 19901' },
+    ...o.upstreamPorts.map((port, i) => ({
+      port,
+      what: DEMO_NAMES[i] ?? `upstream ${i + 1}`,
+      fix: '--upstream-ports, e.g. --upstream-ports 18081,18082,18083',
+    })),
+  ].filter((u) => taken !== undefined && u.port === taken);
+  if (uses.length > 1)
+    return `port ${taken} is given to ${uses.map((u) => u.what).join(' and ')}; give each its own port (--port, --admin-port, --upstream-ports)`;
+  const use = uses[0];
+  if (use) return `port ${taken} (${use.what}) is in use; move it with ${use.fix}`;
+  return 'a port is taken; pick others with --port, --admin-port and --upstream-ports';
 }
 
 /** `k`: how the user types the command here (command-name.ts). */

@@ -4,11 +4,13 @@
  * `keel` command": exit codes 0, 1, 2; results on stdout, errors on stderr).
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 
 const MAIN = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
 const dir = mkdtempSync(join(tmpdir(), 'keel-cli-'));
@@ -123,6 +125,51 @@ describe('keel schema, --help, --version, bad usage', () => {
   });
 });
 
+describe('keel demo: a port in use names the flag that moves it', () => {
+  const env = { ...process.env, KEEL_RUNTIME_DIR: join(dir, 'run'), KEEL_LOG_LEVEL: 'silent' };
+  const demo = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [MAIN, 'demo', ...args], {
+      encoding: 'utf8',
+      timeout: 20_000,
+      env,
+    });
+    return { code: r.status, stderr: r.stderr };
+  };
+  let taken = 0;
+  let blocker: ReturnType<typeof createServer>;
+  before(async () => {
+    blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    taken = (blocker.address() as AddressInfo).port;
+  });
+  after(() => blocker.close());
+
+  it('an upstream port: --upstream-ports', () => {
+    const r = demo('--port', '0', '--admin-port', '0', '--upstream-ports', `0,${taken},0`);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, new RegExp(`port ${taken} \\(app-2\\) is in use; move it with --upstream-ports`));
+    assert.doesNotMatch(r.stderr, /--admin-port/);
+  });
+  it('the gateway port: --port; the admin port: --admin-port', () => {
+    const gw = demo('--port', String(taken), '--admin-port', '0', '--upstream-ports', '0,0,0');
+    assert.equal(gw.code, 1);
+    assert.match(gw.stderr, new RegExp(`port ${taken} \\(the gateway\\) is in use; move it with --port`));
+    const admin = demo('--port', '0', '--admin-port', String(taken), '--upstream-ports', '0,0,0');
+    assert.equal(admin.code, 1);
+    assert.match(
+      admin.stderr,
+      new RegExp(`port ${taken} \\(the admin server\\) is in use; move it with --admin-port`),
+    );
+  });
+  it('a bad --upstream-ports is a usage error', () => {
+    for (const bad of ['9081,9082', '9081,9082,x', '1,2,70000']) {
+      const r = demo('--upstream-ports', bad);
+      assert.equal(r.code, 1, bad);
+      assert.match(r.stderr, /--upstream-ports <ports>.*expected 3 comma-separated ports/s, bad);
+    }
+  });
+});
+
 describe('keel demo fault: arguments are checked before calling the admin API', () => {
   const unreachable = ['--admin', 'http://127.0.0.1:1'];
   it('refuses an unknown mode', () => {
@@ -148,6 +195,39 @@ describe('keel demo fault: arguments are checked before calling the admin API', 
     const down = keel('demo', 'fault', 'app-1', 'down', '--path', '/broken', ...unreachable);
     assert.equal(down.code, 1);
     assert.match(down.stderr, /only "slow" and "errors" faults take a path/);
+  });
+  it('an unknown upstream or mode prints usage and exits 1 before any request reaches the admin API', async () => {
+    // A listening admin that counts what reaches it (spawned asynchronously, so it can answer).
+    let hits = 0;
+    const admin = createServer((req, res) => {
+      hits++;
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    await new Promise<void>((r) => admin.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(admin.address() as AddressInfo).port}`;
+    const run = (...args: string[]) =>
+      new Promise<{ code: number; stderr: string }>((resolve) => {
+        execFile(process.execPath, [MAIN, 'demo', 'fault', ...args, '--admin', url], (err, _out, stderr) =>
+          resolve({ code: err ? Number(err.code) : 0, stderr }),
+        );
+      });
+    try {
+      const name = await run('app-9', 'down');
+      assert.equal(name.code, 1);
+      assert.match(name.stderr, /name: got "app-9"; expected one of app-1, app-2, app-3/);
+      assert.match(name.stderr, /Usage: keel demo fault/);
+      const mode = await run('app-1', 'sideways');
+      assert.equal(mode.code, 1);
+      assert.match(mode.stderr, /mode: got "sideways"; expected one of ok, down, slow, errors/);
+      assert.match(mode.stderr, /Usage: keel demo fault/);
+      assert.equal(hits, 0, 'nothing may be sent for a bad name or mode');
+      // The same admin does receive a good command: the count above could have moved.
+      assert.equal((await run('app-1', 'down', '--token', 't')).code, 0);
+      assert.equal(hits, 1);
+    } finally {
+      admin.close();
+    }
   });
   it('missing arguments print usage', () => {
     const r = keel('demo', 'fault', 'app-2');

@@ -5,6 +5,7 @@ import { adminToken } from '../admin-token.js';
 import { intArg, rateArg, urlArg } from '../args.js';
 import { keelCommand } from '../command-name.js';
 import { UserError } from '../errors.js';
+import { faultArgsProblem } from '../fault-args.js';
 
 interface FaultOpts {
   latencyMs?: number;
@@ -36,7 +37,9 @@ export function registerFault(demo: Command): void {
       'after',
       `\nExamples:\n  $ ${k} demo fault app-2 down\n  $ ${k} demo fault app-3 slow --latency-ms 1500\n  $ ${k} demo fault app-1 errors --error-rate 0.3\n  $ ${k} demo fault app-1 errors --error-rate 1 --path /broken\n  $ ${k} demo fault app-2 ok`,
     )
-    .action(async (name: string, mode: string, opts: FaultOpts) => {
+    .action(async (name: string, mode: string, opts: FaultOpts, cmd: Command) => {
+      const usage = faultArgsProblem(name, mode);
+      if (usage) cmd.error(`error: ${usage}`);
       const body = { mode, latency_ms: opts.latencyMs, error_rate: opts.errorRate, path_prefix: opts.path };
       const parsed = parseFault(body);
       if (!parsed.ok) throw new UserError(parsed.message);
