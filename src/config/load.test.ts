@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} in plain strings is the config syntax, not a mistake
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,6 +44,50 @@ test('YAML syntax errors name the line and column', () => {
   assert.match(p?.message ?? '', /^YAML syntax error at line \d+, column \d+: /);
   const dup = parseConfig('admin: {port: 1}\nadmin: {port: 2}\n', { format: 'yaml', env: {} });
   assert.match(linesOf(dup)[0]!, /^\(file\): YAML syntax error at line 2, column 1: Map keys must be unique/);
+});
+
+test('an unquoted ${VAR} in flow style is one problem with the quoting hint, not a cascade', () => {
+  const yaml = (text: string) => parseConfig(text, { format: 'yaml', env: { X: 'secret' } });
+  const flow = `listeners: [{ port: 0 }]
+admin: { token: \${X}, port: 9901 }
+pools:
+  web: { hosts: ["http://127.0.0.1:9001"] }
+routes:
+  - pool: web
+`;
+  const r = yaml(flow);
+  assert.ok(!r.ok);
+  assert.deepEqual(
+    r.problems.map((p) => formatProblem(p)),
+    [
+      '(file): YAML syntax error at line 2, column 17: ${X} is not quoted inside a flow mapping { } or sequence [ ], where { and } are YAML syntax; fix: quote it: token: "${X}"',
+    ],
+  );
+  // Spread over lines, or in a flow sequence: still one line, at the variable.
+  const multi = yaml('admin: {\n  port: 9901,\n  token: ${X}\n}\n');
+  assert.deepEqual(linesOf(multi), [
+    '(file): YAML syntax error at line 3, column 10: ${X} is not quoted inside a flow mapping { } or sequence [ ], where { and } are YAML syntax',
+  ]);
+  const seq = yaml('pools:\n  web:\n    hosts: [${A}]\n');
+  assert.ok(!seq.ok);
+  assert.deepEqual(
+    seq.problems.map((p) => p.hint),
+    ['quote it: "${A}"'],
+  );
+  // Quoted, or in block style, the variable is a value and expands.
+  for (const ok of [
+    flow.replace('${X}', '"${X}"'),
+    flow.replace('admin: { token: ${X}, port: 9901 }', 'admin:\n  token: ${X}'),
+  ]) {
+    const v = yaml(ok);
+    assert.ok(v.ok, JSON.stringify(!v.ok && v.problems));
+    assert.equal(v.config.admin.token, 'secret');
+  }
+  // A $ or { in a comment or a quoted string earlier on does not confuse it.
+  const other = yaml('# a ${COMMENT} { [\nadmin: { name: "a ${B} }", token: ${X} }\n');
+  assert.deepEqual(!other.ok && other.problems.map((p) => p.message), [
+    'YAML syntax error at line 2, column 35: ${X} is not quoted inside a flow mapping { } or sequence [ ], where { and } are YAML syntax',
+  ]);
 });
 
 test('JSON syntax errors name the line and column, whatever V8 says', () => {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { Env } from './env.js';
+import { unquotedFlowVariable } from './flow-variable.js';
 import { findJsonError, lineColumn } from './json-position.js';
 import type { ConfigProblem } from './types.js';
 import { type LoadResult, validateConfig } from './validate.js';
@@ -53,6 +54,14 @@ function parseYaml(text: string): Parsed {
       // e.g. an alias bomb ("excessive alias count"): refuse it as a syntax problem.
       return { ok: false, problems: [syntaxProblem('YAML', 1, 1, (e as Error).message)] };
     }
+  }
+  // One cause, one line: an unquoted ${VAR} in flow style makes every later token an error.
+  const flow = unquotedFlowVariable(text, doc.errors[0]!.pos[0]);
+  if (flow !== null) {
+    const quoted = `${flow.key === null ? '' : `${flow.key}: `}"${flow.variable}"`;
+    const reason = `${flow.variable} is not quoted inside a flow mapping { } or sequence [ ], where { and } are YAML syntax`;
+    const problem = syntaxProblem('YAML', flow.line, flow.column, reason);
+    return { ok: false, problems: [{ ...problem, hint: `quote it: ${quoted}` }] };
   }
   const problems = doc.errors.map((e) => {
     const pos = e.linePos?.[0] ?? lineColumn(text, e.pos[0]);

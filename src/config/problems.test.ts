@@ -147,6 +147,18 @@ test('host URLs must be bare http origins', () => {
   );
 });
 
+test('a host written without http:// gets "did you mean", whether or not it parses as a URL', () => {
+  assert.deepEqual(
+    problemLines(withPool({ hosts: ['localhost:3001', '127.0.0.1:3000', '[::1]:8080', { url: 'app:80' }] })),
+    [
+      'pools.web.hosts[0]: "localhost:3001" has no scheme; did you mean "http://localhost:3001"?',
+      'pools.web.hosts[1]: "127.0.0.1:3000" has no scheme; did you mean "http://127.0.0.1:3000"?',
+      'pools.web.hosts[2]: "[::1]:8080" has no scheme; did you mean "http://[::1]:8080"?',
+      'pools.web.hosts[3].url: "app:80" has no scheme; did you mean "http://app:80"?',
+    ],
+  );
+});
+
 test('every problem of every section is collected, in file order', () => {
   const lines = problemLines({
     routes: [{ pool: 'web', timeout: 'x' }, { pool: 'nope' }],

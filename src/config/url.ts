@@ -16,8 +16,22 @@ export function isBareOrigin(u: URL, raw: string): boolean {
   );
 }
 
+/** host:port, [v6]:port, or a bare IP/localhost: an origin written without its scheme. */
+const SCHEMELESS = /^(?:(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}|localhost|\d{1,3}(?:\.\d{1,3}){3})$/;
+
+/**
+ * "localhost:3001" parses as a URL of scheme "localhost:", and "127.0.0.1:3000" as none at all;
+ * both are an origin without `http://`, so say what was meant rather than what the parser saw.
+ */
+function schemeMissing(raw: string): string | null {
+  if (!SCHEMELESS.test(raw) || !URL.canParse(`http://${raw}`)) return null;
+  return `${JSON.stringify(raw)} has no scheme; did you mean "http://${raw}"?`;
+}
+
 /** What is wrong with a host URL, or null when it is a bare http origin. */
 export function urlProblem(raw: string): string | null {
+  const noScheme = schemeMissing(raw);
+  if (noScheme !== null) return noScheme;
   if (!URL.canParse(raw)) return `${JSON.stringify(raw)} is not a URL`;
   const u = new URL(raw);
   if (u.protocol !== 'http:')
