@@ -6,26 +6,20 @@
  *   non-loopback admin without a token (the admin API can reconfigure the gateway).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { isIP } from 'node:net';
+import { adminExposure, isLoopback } from '../config/admin-exposure.js';
+
+export { isLoopback };
 
 /** secret: needs the token always; refused when none is configured (the cache purge). */
 export type Access = 'probe' | 'read' | 'mutate' | 'secret';
 
-export function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h === '::1') return true;
-  if (isIP(h) === 4) return h.startsWith('127.');
-  return h.startsWith('::ffff:127.');
-}
-
-/** Throws a readable error for a config the admin server must refuse to start with. */
+/**
+ * Throws a readable error for an admin server that must not start. A validated config never gets
+ * here (the same check is a config problem at admin.token); this guards servers built in code.
+ */
 export function checkAdminExposure(host: string, token: string | null): void {
-  if (!isLoopback(host) && !token) {
-    throw new Error(
-      `admin.host is "${host}", which is not loopback, and admin.token is not set; ` +
-        'fix: set admin.token (e.g. from an environment variable) or bind the admin server to 127.0.0.1',
-    );
-  }
+  const exposed = adminExposure(host, token);
+  if (exposed !== null) throw new Error(`${exposed.message}; fix: ${exposed.hint}`);
 }
 
 export class AdminAuth {

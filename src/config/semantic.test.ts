@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} in plain strings is the config syntax, not a mistake
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { minimal, problemLines } from './helpers.test.js';
@@ -26,6 +27,28 @@ test('a route naming an unknown pool lists the known ones', () => {
   assert.deepEqual(problemLines({ routes: [{ pool: 'constructor' }] }), [
     'routes[0].pool: unknown pool "constructor" (known: none)',
   ]);
+});
+
+test('an admin server beyond loopback needs a token: a problem at admin.token, as keel run refuses it', () => {
+  for (const host of ['0.0.0.0', '10.0.0.5', '::']) {
+    const r = validateConfig({ ...minimal(), admin: { host } }, {});
+    assert.ok(!r.ok, host);
+    assert.deepEqual(
+      r.problems.map((p) => [p.path, p.code]),
+      [['admin.token', 'admin_without_token']],
+    );
+    assert.equal(
+      formatProblem(r.problems[0]!),
+      `admin.token: admin.host is "${host}", which is not loopback, and admin.token is not set; fix: set admin.token from the environment (token: "\${KEEL_ADMIN_TOKEN}") or bind the admin server to 127.0.0.1`,
+    );
+    // An empty variable means no token: still refused; a token, or loopback, is fine.
+    const empty = validateConfig({ ...minimal(), admin: { host, token: '${T:-}' } }, {});
+    assert.equal(empty.ok, false, host);
+    assert.equal(validateConfig({ ...minimal(), admin: { host, token: '${T}' } }, { T: 'x' }).ok, true, host);
+  }
+  for (const host of ['127.0.0.1', 'localhost', '::1']) {
+    assert.equal(validateConfig({ ...minimal(), admin: { host } }, {}).ok, true, host);
+  }
 });
 
 test('a route whose pool has no hosts is a problem', () => {

@@ -3,6 +3,7 @@
  * hide the problems of the others). Every problem is collected; none stops the rest.
  */
 
+import { adminExposure } from './admin-exposure.js';
 import { IDEMPOTENT_METHODS } from './defaults.js';
 import { formatDuration } from './duration.js';
 import { checkBreaker, checkPool, pusher } from './semantic-pool.js';
@@ -48,6 +49,8 @@ export function checkSemantics(c: PartialConfig): ConfigProblem[] {
       );
   });
   const admin = c.admin;
+  const exposed = admin === null ? null : adminExposure(admin.host, admin.token);
+  if (exposed !== null) push(['admin', 'token'], 'admin_without_token', exposed.message, exposed.hint);
   if (admin !== null && admin.port !== 0) {
     const j = listeners.findIndex((l) => l.port === admin.port);
     if (j !== -1)

@@ -113,6 +113,15 @@ describe('keel schema, --help, --version, bad usage', () => {
     assert.equal(r.code, 1);
     assert.match(r.stderr, /admin\.host is "0\.0\.0\.0", which is not loopback, and admin\.token is not set/);
   });
+  it('keel validate refuses it too, with the same line', () => {
+    const exposed = `listeners: [{ port: 0 }]\nadmin: { host: 0.0.0.0, port: 0 }\npools:\n  web: { hosts: ["http://127.0.0.1:9001"] }\nroutes:\n  - pool: web\n`;
+    const r = keel('validate', '-c', file('exposed2.yaml', exposed));
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stderr,
+      /^admin\.token: admin\.host is "0\.0\.0\.0", which is not loopback, and admin\.token is not set; fix: /,
+    );
+  });
   it('keel run refuses a bad --workers', () => {
     assert.equal(keel('run', '-c', file('good2.yaml', GOOD), '--workers', 'zero').code, 1);
   });

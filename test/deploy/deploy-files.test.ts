@@ -121,6 +121,9 @@ describe('Dockerfile', () => {
     assert.ok(c.shutdown.drain_timeout < 10_000, `drain_timeout ${c.shutdown.drain_timeout} ms`);
     assert.equal(c.alerts.state_file, '/var/lib/keel/slo.sqlite');
     assert.equal(last(runtime, 'VOLUME'), '["/var/lib/keel"]');
-    assert.equal(config('deploy/docker/keel.yaml', { KEEL_ADMIN_HOST: '0.0.0.0' }).admin.host, '0.0.0.0');
+    const published = { KEEL_ADMIN_HOST: '0.0.0.0', KEEL_ADMIN_TOKEN: 'a-secret' };
+    assert.equal(config('deploy/docker/keel.yaml', published).admin.host, '0.0.0.0');
+    // Published without its token, the admin API is refused by validation, as the file's comment says.
+    assert.equal(loadConfigFile('deploy/docker/keel.yaml', { KEEL_ADMIN_HOST: '0.0.0.0' }).ok, false);
   });
 });
