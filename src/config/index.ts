@@ -11,3 +11,4 @@ export type * from './types.js';
 export type { LoadResult } from './validate.js';
 export { validateConfig } from './validate.js';
 export { configVersion } from './version.js';
+export { configWarnings, objectiveWarning } from './warnings.js';

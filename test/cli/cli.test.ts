@@ -67,6 +67,24 @@ describe('keel validate', () => {
     assert.ok(lines.some((l) => l.startsWith('routes[0].pool: ') && l.includes('"api"')));
     for (const l of lines) assert.match(l, /fix: /);
   });
+  it('an objective below 1 is a warning on stderr: still valid, exit 0', () => {
+    const slo = `${GOOD}slos:\n  - { name: avail, kind: availability, objective: 0.999, alerting: { enabled: false } }\n`;
+    const r = keel('validate', '-c', file('fraction.yaml', slo));
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^ok: /);
+    assert.equal(
+      r.stderr,
+      'warning: slos[0].objective: 0.999 means 0.999 % good, not 99.9 %: objectives are percentages; fix: write objective: 99.9 for 99.9 %, or keep 0.999 only if less than 1 % good is meant\n',
+    );
+    const budget = keel('budget', '--objective', '0.999');
+    assert.equal(budget.code, 0);
+    assert.match(
+      budget.stderr,
+      /^warning: --objective 0\.999 means 0\.999 % good, not 99\.9 %.*write --objective 99\.9/,
+    );
+    assert.match(budget.stdout, /^Error budget of a 0\.999% objective/);
+    assert.equal(keel('budget', '--objective', '99.9').stderr, '');
+  });
   it('exits 1 for a missing file, and for a missing -c', () => {
     assert.equal(keel('validate', '-c', join(dir, 'nope.yaml')).code, 1);
     const r = keel('validate');

@@ -4,6 +4,7 @@
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { decimalPlaces, OBJECTIVE_PLACES } from '../../config/schema-slo.js';
+import { objectiveWarning } from '../../config/warnings.js';
 import { budgetFor, defaultTiers, tierTable } from '../../slo/budget-math.js';
 import { formatSpan, parseWindow } from '../../slo/span.js';
 import { keelCommand } from '../command-name.js';
@@ -73,6 +74,9 @@ export function registerBudget(program: Command): void {
         cmd.error(
           `error: --window ${formatSpan(opts.window)} is shorter than the ${longest.name} alert tier's long window (${formatSpan(longest.long_window)}); use --window ${formatSpan(longest.long_window)} or longer (30d is usual)`,
         );
+      const fraction = objectiveWarning(opts.objective, (v) => `--objective ${v}`);
+      if (fraction !== null)
+        process.stderr.write(`warning: --objective ${fraction.message}; fix: ${fraction.hint}\n`);
       const budget = budgetFor(opts.objective, opts.window, opts.requests);
       const rows = tierTable(budget, tiers);
       const out = opts.json

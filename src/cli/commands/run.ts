@@ -1,7 +1,7 @@
 /** `keel run -c FILE [--workers N] [--heap-growth P]`: the config is validated before anything starts. */
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { formatProblem, loadConfigFile } from '../../config/index.js';
+import { configWarnings, formatProblem, loadConfigFile } from '../../config/index.js';
 import { DEFAULT_HEAP_GROWTH_PERCENT } from '../../supervisor/heap-growth.js';
 import { intArg } from '../args.js';
 import { keelCommand } from '../command-name.js';
@@ -32,6 +32,7 @@ export function registerRun(program: Command): void {
           `${opts.config}: ${loaded.problems.length} problem(s); nothing started`,
           loaded.problems.map(formatProblem),
         );
+      for (const w of configWarnings(loaded.config)) process.stderr.write(`warning: ${formatProblem(w)}\n`);
       const { runGateway } = await import('../run-gateway.js');
       await runGateway({
         configPath: opts.config,

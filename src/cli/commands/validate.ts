@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { formatProblem, loadConfigFile } from '../../config/index.js';
+import { configWarnings, formatProblem, loadConfigFile } from '../../config/index.js';
 import { keelCommand } from '../command-name.js';
 import { UserError } from '../errors.js';
 
@@ -11,11 +11,12 @@ export function registerValidate(program: Command): void {
     .requiredOption('-c, --config <file>', 'YAML or JSON config file')
     .addHelpText(
       'after',
-      `\nExamples:\n  $ ${k} validate -c keel.yaml\n  $ ${k} validate -c keel.json && ${k} run -c keel.json\n\nExit codes: 0 valid, 1 invalid or unreadable.`,
+      `\nExamples:\n  $ ${k} validate -c keel.yaml\n  $ ${k} validate -c keel.json && ${k} run -c keel.json\n\nExit codes: 0 valid (warnings, if any, on stderr), 1 invalid or unreadable.`,
     )
     .action((opts: { config: string }) => {
       const r = loadConfigFile(opts.config);
       if (!r.ok) throw new UserError('', r.problems.map(formatProblem)); // exactly one line per problem
+      for (const w of configWarnings(r.config)) process.stderr.write(`warning: ${formatProblem(w)}\n`);
       process.stdout.write(`ok: ${opts.config} (version ${r.version})\n`);
     });
 }
