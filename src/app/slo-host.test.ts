@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { validateConfig } from '../config/index.js';
 import { ManualClock } from '../core/clock.js';
-import { EventBus } from '../core/events.js';
+import { EventBus, type RequestDoneEvent } from '../core/events.js';
 import type { Logger } from '../telemetry/logging.js';
 import { SloHost } from './slo-host.js';
 
@@ -47,4 +47,58 @@ describe('SloHost', () => {
     assert.equal(host.status()[0]!.name, 's');
     host.close();
   });
+
+  it('a spent budget is a critical alert only once the window holds alerting.min_events events', async () => {
+    const r = validateConfig({
+      pools: { web: { hosts: ['http://127.0.0.1:1'] } },
+      routes: [{ name: 'r', pool: 'web' }],
+      slos: [
+        { name: 'quiet', kind: 'availability', objective: 99, alerting: { enabled: false } },
+        { name: 'few', kind: 'availability', objective: 99, alerting: { enabled: false, min_events: 3 } },
+      ],
+    });
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    const clock = new ManualClock(10_000_000);
+    const bus = new EventBus();
+    const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+    const host = new SloHost({
+      role: 'single',
+      bus,
+      logger: silent as unknown as Logger,
+      clock,
+      routeNames: () => ['r'],
+    });
+    host.configure(r.config);
+    const fail = () => bus.channel('request.done').publish(done(500, clock.now()));
+    try {
+      fail(); // one request, failed: both budgets are spent
+      await host.tick();
+      assert.ok(host.status().every((s) => (s.budget.remaining ?? 1) <= 0 && s.events.total === 1));
+      assert.deepEqual(host.alerts(), [], 'one failed request out of one is no incident');
+      fail();
+      fail();
+      await host.tick();
+      // "few" asks for 3 events and has them; "quiet" keeps the default 100.
+      assert.deepEqual(
+        host.alerts().map((a) => [a.name, a.severity]),
+        [['few:budget_spent', 'critical']],
+      );
+      for (let i = 0; i < 97; i++) fail();
+      await host.tick();
+      assert.deepEqual(
+        host.alerts().map((a) => a.name),
+        ['quiet:budget_spent', 'few:budget_spent'],
+      );
+    } finally {
+      await host.close();
+    }
+  });
 });
+
+function done(status: number, at: number): RequestDoneEvent {
+  return {
+    ...{ requestId: 'x', route: 'r', pool: 'web', method: 'GET', path: '/', status, durationMs: 1, tries: 1 },
+    ...{ host: '', errorCode: '', cache: '', shed: false, traceId: '', spanId: '', parentSpanId: '' },
+    ...{ traceFlags: 0, startedAt: at, at },
+  };
+}

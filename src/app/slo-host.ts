@@ -56,6 +56,8 @@ export class SloHost {
   };
   /** SLOs whose tiers alert (alerting.enabled); the others still drive policy, not alerts. */
   #alerting = new Set<string>();
+  /** Each SLO's alerting.min_events: below it, a spent budget is not yet an incident. */
+  #minEvents = new Map<string, number>();
 
   constructor(d: SloHostDeps) {
     this.#d = d;
@@ -71,6 +73,7 @@ export class SloHost {
    */
   configure(config: Config): void {
     this.#alerting = new Set(config.slos.filter((s) => s.alerting.enabled).map((s) => s.name));
+    this.#minEvents = new Map(config.slos.map((s) => [s.name, s.alerting.min_events]));
     if (this.#runtime) this.#runtime.reconfigure(config.slos);
     else if (config.slos.length > 0) this.#start(config);
     if (this.#d.role !== 'worker')
@@ -106,7 +109,9 @@ export class SloHost {
   /**
    * Firing alerts for the handoff report (docs/handoff.md): each firing tier keeps its severity
    * (a page tier is critical, a ticket tier a warning) — for SLOs with alerting enabled — and a
-   * spent budget is one more critical alert, `<slo>:budget_spent`, for every SLO.
+   * spent budget is one more critical alert, `<slo>:budget_spent`, for every SLO once its window
+   * holds alerting.min_events events: the same guard as the burn-rate tiers, so one failed request
+   * out of one on a quiet route does not make the system critical (docs/handoff.md).
    */
   alerts(): FiringAlert[] {
     const rt = this.#runtime;
@@ -127,7 +132,8 @@ export class SloHost {
         out.push({ name: key, severity: a.severity, summary, since: iso(key) });
       }
       const left = s.budget.remaining;
-      if (left !== null && left <= 0) {
+      const enough = s.events.total >= (this.#minEvents.get(s.name) ?? 1);
+      if (left !== null && left <= 0 && enough) {
         const summary = `SLO ${s.name} has spent its error budget (${(left * 100).toFixed(1)}% left over ${s.window})`;
         // Since when it is spent, not since this report: the evaluation records the transition.
         const since = s.budget.spent_since ?? now;
