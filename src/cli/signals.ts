@@ -2,19 +2,27 @@
  * Process signals for a running gateway (docs/operations.md, "Hot reload" and "Graceful
  * shutdown"): SIGHUP reloads (validate first); SIGTERM and SIGINT drain gracefully — readiness
  * turns false, listeners stop accepting, in-flight requests finish up to shutdown.drain_timeout —
- * then exit 0. A second SIGINT/SIGTERM exits at once (1).
+ * then exit 0. A second SIGINT/SIGTERM exits at once (1). Started by npm, the loss of the parent
+ * process drains the same way (parent-watch.ts).
  */
 import type { ReloadResponse } from '../admin/api-types.js';
 import { flushLogs, type Logger } from '../telemetry/logging.js';
 import { EXIT_OK, EXIT_USER } from './errors.js';
+import { type ParentWatchOptions, startedByNpm, watchParent } from './parent-watch.js';
 
 export interface Lifecycle {
   reload(source: 'sighup'): Promise<ReloadResponse>;
   shutdown(reason: string): Promise<unknown>;
 }
 
-export function installSignals(target: Lifecycle, logger: Logger): void {
+export interface SignalOptions {
+  env?: Record<string, string | undefined>;
+  parentWatch?: ParentWatchOptions;
+}
+
+export function installSignals(target: Lifecycle, logger: Logger, o: SignalOptions = {}): void {
   let stopping = false;
+  let unwatch = (): void => undefined;
   process.on('SIGHUP', () => {
     target
       .reload('sighup')
@@ -22,15 +30,11 @@ export function installSignals(target: Lifecycle, logger: Logger): void {
         logger.error({ event: 'config.reload', err, reason: 'reload_threw' }, 'reload failed'),
       );
   });
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      logger.warn({ event: 'shutdown', reason: 'second_signal' }, `${signal} again: exiting without waiting`);
-      void flushLogs(logger).finally(() => process.exit(EXIT_USER));
-      return;
-    }
+  const drain = (reason: string) => {
     stopping = true;
+    unwatch();
     target
-      .shutdown(signal)
+      .shutdown(reason)
       .then(
         () => EXIT_OK,
         (err: unknown) => {
@@ -43,6 +47,25 @@ export function installSignals(target: Lifecycle, logger: Logger): void {
         process.exit(code);
       });
   };
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ event: 'shutdown', reason: 'second_signal' }, `${signal} again: exiting without waiting`);
+      void flushLogs(logger).finally(() => process.exit(EXIT_USER));
+      return;
+    }
+    drain(signal);
+  };
+  if (startedByNpm(o.env ?? process.env)) {
+    unwatch = watchParent((was, now) => {
+      // A drain already under way (Ctrl-C reaches npm and Keel alike) is not cut short by npm's exit.
+      if (stopping) return;
+      logger.warn(
+        { event: 'shutdown', reason: 'parent_gone', parent_pid: was, ppid: now },
+        `parent process ${was} is gone (npm, or the shell it ran, was stopped): draining as on SIGTERM`,
+      );
+      drain('parent process gone');
+    }, o.parentWatch);
+  }
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }
