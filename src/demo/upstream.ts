@@ -116,10 +116,12 @@ export class DemoUpstream {
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(text),
       };
-      // /static/* is what the demo's cached route shows off (docs/caching.md): fresh for 10 s,
-      // then answered stale while refreshed, and for an hour when every upstream fails.
+      // /static/* is what the demo's cached route shows off (docs/caching.md): fresh for 10 s, then
+      // refetched — or, when every upstream fails, answered stale for an hour. No
+      // stale-while-revalidate: it would answer stale-while-revalidate first for its whole window,
+      // and the README's walk-through would need a long wait before stale-if-error shows.
       if (!fail && req.url?.startsWith('/static/') === true) {
-        headers['cache-control'] = 'public, max-age=10, stale-while-revalidate=30, stale-if-error=3600';
+        headers['cache-control'] = 'public, max-age=10, stale-if-error=3600';
       }
       res.writeHead(status, headers);
       res.end(text);

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { DemoUpstreamInfo, PoolView } from '../../src/admin/api-types.js';
+import type { HandoffReport } from '../../src/admin/handoff/types.js';
 import { type Demo, startDemo } from '../../src/cli/demo-start.js';
 import { createLogger } from '../../src/telemetry/logging.js';
 import { adminPost, getJson, keepAliveAgent, loadLoop, waitFor } from './control-util.js';
@@ -102,5 +103,112 @@ describe('keel demo', () => {
     } finally {
       for (const name of ['app-1', 'app-2', 'app-3']) await fault(name, { mode: 'ok' });
     }
+  });
+});
+
+async function hostState(name: string): Promise<PoolView['hosts'][number] | undefined> {
+  const pools = await getJson<PoolView[]>(`${demo.adminUrl}/api/v1/pools`);
+  return pools?.[0]?.hosts.find((h) => h.name === name);
+}
+
+async function setFault(name: string, mode: string): Promise<void> {
+  const res = await adminPost(demo.adminUrl, `/api/v1/demo/upstreams/${name}/fault`, { mode });
+  assert.equal(res.status, 200);
+}
+
+/** Back to normal: every upstream ok, healthy, its breaker closed (a probe may be needed). */
+async function allHealthy(): Promise<void> {
+  for (const n of ['app-1', 'app-2', 'app-3']) await setFault(n, 'ok');
+  await waitFor(
+    'every host healthy with its breaker closed',
+    async () => {
+      await fetch(`${demo.gatewayUrl}/probe`).then(
+        (r) => r.arrayBuffer(),
+        () => undefined,
+      );
+      const pools = await getJson<PoolView[]>(`${demo.adminUrl}/api/v1/pools`);
+      const hosts = pools?.[0]?.hosts ?? [];
+      return hosts.length === 3 &&
+        hosts.every((h) => h.healthy && !h.ejected && h.breaker?.state === 'closed')
+        ? true
+        : undefined;
+    },
+    20_000,
+  );
+}
+
+describe('keel demo, as the README walks through it', () => {
+  it('app-2 down: its breaker opens and it is ejected on the same two failures; health checks then mark it unhealthy', async () => {
+    await allHealthy();
+    const since = new Date().toISOString();
+    const agent = keepAliveAgent();
+    const loop = loadLoop(`${demo.gatewayUrl}/work`, { concurrency: 2, agent });
+    try {
+      await setFault('app-2', 'down');
+      const changes = await waitFor(
+        'breaker open, ejection and failed health checks of app-2',
+        async () => {
+          const r = await getJson<HandoffReport>(`${demo.adminUrl}/handoff`);
+          const mine = (r?.recent_changes ?? []).filter((c) => c.host === 'app-2' && c.time >= since);
+          const has = (type: string, to?: string) =>
+            mine.some((c) => c.type === type && (to === undefined || c.to === to));
+          return has('breaker.transition', 'open') &&
+            has('host.ejected') &&
+            has('health.changed', 'unhealthy')
+            ? mine
+            : undefined;
+        },
+        15_000,
+      );
+      const open = changes.find((c) => c.type === 'breaker.transition' && c.to === 'open')!;
+      const ejected = changes.find((c) => c.type === 'host.ejected')!;
+      assert.match(open.reason, /2 consecutive failures/);
+      assert.match(ejected.reason, /^consecutive_gateway_failure/);
+      const state = await hostState('app-2');
+      assert.ok(
+        state && ['breaker_open', 'ejected', 'unhealthy', 'breaker_half_open'].includes(state.state),
+        state?.state,
+      );
+    } finally {
+      const outcomes = await loop.stop();
+      agent.destroy();
+      const failed = outcomes.filter((o) => o.status !== 200);
+      assert.deepEqual(failed, [], `${failed.length} of ${outcomes.length} GETs failed`);
+    }
+    await allHealthy();
+  });
+
+  it('/static/logo: a miss that is stored, a hit, then stale-if-error once every upstream is down and max-age (10 s) has passed', async () => {
+    const status = async () => {
+      const res = await fetch(`${demo.gatewayUrl}/static/logo`);
+      await res.arrayBuffer();
+      return {
+        code: res.status,
+        cache: res.headers.get('cache-status') ?? '',
+        cc: res.headers.get('cache-control'),
+      };
+    };
+    const first = await status();
+    assert.equal(first.code, 200);
+    assert.match(first.cache, /^keel; fwd=uri-miss; fwd-status=200; stored$/);
+    assert.equal(first.cc, 'public, max-age=10, stale-if-error=3600');
+    const second = await status();
+    assert.match(second.cache, /^keel; hit; ttl=(10|[1-9])$/);
+    for (const n of ['app-1', 'app-2', 'app-3']) await setFault(n, 'down');
+    const seen = new Set<string>();
+    const stale = await waitFor(
+      'stale-if-error after max-age',
+      async () => {
+        const s = await status();
+        assert.equal(s.code, 200, `every answer is served: ${s.cache}`);
+        seen.add(s.cache.replace(/ttl=-?\d+/, 'ttl=N'));
+        return /detail=stale-if-error/.test(s.cache) ? s.cache : undefined;
+      },
+      20_000,
+    );
+    assert.match(stale, /^keel; hit; ttl=(0|-\d+); detail=stale-if-error$/);
+    // Fresh hits until max-age, then stale-if-error: never a stale-while-revalidate in between.
+    assert.deepEqual([...seen], ['keel; hit; ttl=N', 'keel; hit; ttl=N; detail=stale-if-error']);
+    await allHealthy();
   });
 });
