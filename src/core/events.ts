@@ -112,6 +112,11 @@ export interface EndpointTransitionEvent {
 export interface HostRestoredEvent {
   pool: string;
   host: string;
+  /**
+   * The host's active health verdict when its ejection ended (true without active checks). A
+   * host still failing its checks stays out of rotation: its ejection ended, it did not recover.
+   */
+  healthy: boolean;
   at: number;
 }
 

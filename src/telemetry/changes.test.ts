@@ -60,7 +60,7 @@ test('subscribeChanges: records each change event with its time; unsubscribe sto
   bus
     .channel('host.ejected')
     .publish({ pool: 'p', host: 'h', reason: 'consecutive_5xx', ejectionMs: 30_000, ejections: 1, at });
-  bus.channel('host.restored').publish({ pool: 'p', host: 'h', at });
+  bus.channel('host.restored').publish({ pool: 'p', host: 'h', healthy: true, at });
   bus.channel('breaker.transition').publish({
     scope: 'host',
     pool: 'p',
@@ -107,6 +107,31 @@ test('subscribeChanges: records each change event with its time; unsubscribe sto
   );
   assert.equal(list[2]!.route, 'r');
   off();
-  bus.channel('host.restored').publish({ pool: 'p', host: 'h', at });
+  bus.channel('host.restored').publish({ pool: 'p', host: 'h', healthy: true, at });
   assert.equal(ring.list().length, 8);
+});
+
+test('an ejection that ends while the host fails its health check is not "restored"', () => {
+  const bus = new EventBus();
+  const ring = new ChangeRing(10);
+  const off = subscribeChanges(bus, ring, new ManualClock(0));
+  const at = Date.UTC(2026, 0, 1);
+  bus.channel('host.restored').publish({ pool: 'p', host: 'down', healthy: false, at });
+  bus.channel('health.changed').publish({ pool: 'p', host: 'down', healthy: true, at: at + 1 });
+  bus.channel('host.restored').publish({ pool: 'p', host: 'up', healthy: true, at: at + 2 });
+  off();
+  assert.deepEqual(
+    ring.list().map((c) => [c.type, c.host, c.to ?? null, c.reason]),
+    [
+      ['host.restored', 'up', null, 'ejection ended'],
+      ['health.changed', 'down', 'healthy', 'active health check verdict'],
+      [
+        'host.ejection_ended',
+        'down',
+        null,
+        'ejection ended; still failing its active health check, out of rotation until it passes',
+      ],
+    ],
+  );
+  assert.ok(!ring.list().some((c) => c.type === 'host.restored' && c.host === 'down'));
 });

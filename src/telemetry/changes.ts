@@ -10,6 +10,7 @@ export type ChangeType =
   | 'config.reload'
   | 'host.ejected'
   | 'host.restored'
+  | 'host.ejection_ended'
   | 'breaker.transition'
   | 'endpoint.transition'
   | 'health.changed'
@@ -80,14 +81,22 @@ export function subscribeChanges(bus: EventBus, ring: ChangeRing, clock: Clock =
         reason: `${e.reason}; ejected for ${e.ejectionMs}ms (ejection #${e.ejections})`,
       }),
     ),
+    // "Restored" only when the host is back in rotation: an ejection that ends while the host
+    // still fails its active health check is no recovery (docs/handoff.md, "recent_changes");
+    // its recovery is the later health.changed to healthy.
     bus.on('host.restored', (e) =>
-      ring.push({
-        time: iso(e.at),
-        type: 'host.restored',
-        pool: e.pool,
-        host: e.host,
-        reason: 'ejection ended',
-      }),
+      ring.push(
+        e.healthy
+          ? { time: iso(e.at), type: 'host.restored', pool: e.pool, host: e.host, reason: 'ejection ended' }
+          : {
+              time: iso(e.at),
+              type: 'host.ejection_ended',
+              pool: e.pool,
+              host: e.host,
+              reason:
+                'ejection ended; still failing its active health check, out of rotation until it passes',
+            },
+      ),
     ),
     bus.on('breaker.transition', (e) =>
       ring.push({

@@ -114,7 +114,7 @@ describe('subscribeLogs', () => {
       ejections: 1,
       at: 0,
     });
-    bus.channel('host.restored').publish({ pool: 'app', host: 'app-1', at: 0 });
+    bus.channel('host.restored').publish({ pool: 'app', host: 'app-1', healthy: true, at: 0 });
     bus.channel('health.changed').publish({ pool: 'app', host: 'app-1', healthy: false, at: 0 });
     bus.channel('health.changed').publish({ pool: 'app', host: 'app-1', healthy: true, at: 0 });
     bus.channel('pool.panic').publish({ pool: 'app', panic: false, available: 3, total: 3, at: 0 });

@@ -101,8 +101,16 @@ export function subscribeLogs(bus: EventBus, log: Logger, clock: Clock = systemC
     }),
     bus.on('host.restored', (e) =>
       log.info(
-        { event: 'host.restored', pool: e.pool, host: e.host, reason: 'ejection_expired' },
-        `host ${e.host} (${e.pool}) restored`,
+        {
+          event: 'host.restored',
+          pool: e.pool,
+          host: e.host,
+          healthy: e.healthy,
+          reason: 'ejection_expired',
+        },
+        e.healthy
+          ? `host ${e.host} (${e.pool}) restored`
+          : `host ${e.host} (${e.pool}): ejection ended, still failing its health check`,
       ),
     ),
     bus.on('health.changed', (e) => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Host } from './host.js';
 import { fail, harness, poolConfig, respond } from './pool.test-util.js';
 
 /** consecutive_5xx is off by default (failure_rate judges 5xx against the peers); these turn it on. */
@@ -30,7 +31,7 @@ test('5 consecutive 5xx eject the host for base_ejection and publish host.ejecte
   h.scheduler.advance(9_999);
   assert.equal(h.of('host.restored').length, 0);
   h.scheduler.advance(1);
-  assert.deepEqual(h.of('host.restored'), [{ pool: 'web', host: 'h0', at: h.clock.now() }]);
+  assert.deepEqual(h.of('host.restored'), [{ pool: 'web', host: 'h0', healthy: true, at: h.clock.now() }]);
   assert.deepEqual(h.spy.candidates, ['h0', 'h1', 'h2']);
 });
 
@@ -185,4 +186,16 @@ test('outlier detection disabled: no ejection at all', async (t) => {
   fail(h, h.host('h0'), 'connect', 50);
   respond(h, h.host('h0'), 503, 50);
   assert.equal(h.of('host.ejected').length, 0);
+});
+
+test('host.restored says whether the host still fails its active health check when its ejection ends', (t) => {
+  const h = harness(poolConfig());
+  t.after(() => h.pool.close());
+  const h0 = h.host('h0') as Host; // the live pool's hosts are Hosts; the interface shows less
+  respond(h, h0, 503, 5);
+  assert.equal(h.of('host.ejected').length, 1);
+  h0.healthy = false; // the active check's verdict while it was out (health-checker.ts writes it)
+  h.scheduler.advance(10_000);
+  assert.deepEqual(h.of('host.restored'), [{ pool: 'web', host: 'h0', healthy: false, at: h.clock.now() }]);
+  assert.equal(h.pool.view().hosts[0]!.state, 'unhealthy', 'out of rotation: not restored');
 });

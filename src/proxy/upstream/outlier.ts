@@ -154,7 +154,7 @@ export class OutlierDetector {
     host.restoredAt = now;
     host.comeBack(now);
     const ch = this.#d.bus.channel('host.restored');
-    if (ch.active) ch.publish({ pool: this.#d.pool, host: host.name, at: now });
+    if (ch.active) ch.publish({ pool: this.#d.pool, host: host.name, healthy: host.healthy, at: now });
     this.#d.onChange();
   }
 
