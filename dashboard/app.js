@@ -170,11 +170,13 @@ async function tick() {
     await poll();
     // Constant text: a live region announcing a new time every 2 s would drown a screen reader.
     status('ok', 'Live: updates every 2 s');
+    byId('main').setAttribute('data-state', 'live');
     byId('conn').setAttribute('data-updated', new Date().toISOString());
     schedule(POLL_MS);
   } catch (err) {
     if (err instanceof Unauthorized) needToken();
     else {
+      // Before the first answer the panels keep saying "Connecting…"; after it they keep the last data.
       status('error', `Cannot reach the admin API (${/** @type {Error} */ (err).message}); retrying`);
       schedule(POLL_MS);
     }

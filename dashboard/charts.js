@@ -39,8 +39,19 @@ export function upsertChart(parent, testid, title, defs, data, fmt, y) {
     const holder = document.createElement('div');
     fig.append(cap, holder);
     parent.append(fig);
-    /** @type {(u: any, v: number | null) => string} */
-    const legendValue = (_u, v) => (v === null || v === undefined ? '–' : fmt(v));
+    // Off the chart (no cursor) the legend shows each series' latest value, not uPlot's "--":
+    // uPlot asks with a null index then (docs/dashboard.md, "Charts").
+    /** @type {(u: any, v: number | null, sidx: number, idx: number | null) => string} */
+    const legendValue = (u, v, sidx, idx) => {
+      const x = idx === null ? latest(u.data[sidx]) : v;
+      return x === null || x === undefined ? '–' : fmt(x);
+    };
+    /** @type {(u: any, v: number | null, sidx: number, idx: number | null) => string} */
+    const legendTime = (u, v, _sidx, idx) => {
+      const i = idx === null ? latestIndex(u.data) : idx;
+      const t = i === -1 ? null : idx === null ? u.data[0][i] : v;
+      return t === null || t === undefined ? '–' : `${idx === null ? 'latest ' : ''}${clock(t)}`;
+    };
     const opts = {
       width: width(holder),
       height: HEIGHT,
@@ -55,7 +66,7 @@ export function upsertChart(parent, testid, title, defs, data, fmt, y) {
         },
       },
       series: [
-        { label: 'time' },
+        { label: 'time', value: legendTime },
         ...defs.map((d) => ({ label: d.label, stroke: d.color, width: 2, value: legendValue })),
       ],
       axes: [
@@ -72,32 +83,62 @@ export function upsertChart(parent, testid, title, defs, data, fmt, y) {
     const U = /** @type {any} */ (globalThis).uPlot;
     c = { plot: new U(opts, data, holder), holder, fig, title };
     charts.set(testid, c);
+    fit(c);
   } else {
     c.plot.setData(data);
   }
   // The canvas is opaque to assistive technology: the figure's label carries the latest values.
-  const latest = defs.map((d, i) => `${d.label} ${lastValue(data[i + 1], fmt)}`).join(', ');
-  c.fig.setAttribute('aria-label', `${title}; latest: ${latest}`);
+  const summary = defs.map((d, i) => `${d.label} ${lastValue(data[i + 1], fmt)}`).join(', ');
+  c.fig.setAttribute('aria-label', `${title}; latest: ${summary}`);
 }
 
 /** @param {Array<number | null> | undefined} xs @param {(v: number) => string} fmt */
 function lastValue(xs, fmt) {
+  const v = latest(xs);
+  return v === null ? 'no data' : fmt(v);
+}
+
+/** The last non-null value of a series, or null. @param {Array<number | null> | undefined} xs */
+function latest(xs) {
   for (let i = (xs?.length ?? 0) - 1; i >= 0; i--) {
     const v = xs?.[i];
-    if (v !== null && v !== undefined) return fmt(v);
+    if (v !== null && v !== undefined) return v;
   }
-  return 'no data';
+  return null;
 }
 
-/** @param {HTMLElement} el */
+/** The last index where any series has a value, or -1. @param {Array<Array<number | null>>} data */
+function latestIndex(data) {
+  for (let i = (data[0]?.length ?? 0) - 1; i >= 0; i--)
+    if (data.slice(1).some((xs) => xs[i] !== null && xs[i] !== undefined)) return i;
+  return -1;
+}
+
+/** @param {number} epochSeconds */
+function clock(epochSeconds) {
+  return new Date(epochSeconds * 1000).toLocaleTimeString();
+}
+
+/** The chart's width is its column's, whatever the layout does. @param {HTMLElement} el */
 function width(el) {
-  return Math.max(260, Math.floor(el.clientWidth || el.parentElement?.clientWidth || 320));
+  return Math.max(120, Math.floor(el.clientWidth || el.parentElement?.clientWidth || 320));
 }
 
-let resizeTimer = 0;
-window.addEventListener('resize', () => {
-  clearTimeout(resizeTimer);
-  resizeTimer = window.setTimeout(() => {
-    for (const c of charts.values()) c.plot.setSize({ width: width(c.holder), height: HEIGHT });
-  }, 150);
-});
+/**
+ * Sizes a chart to its holder now and whenever the holder's width changes: a window resize, a
+ * scrollbar appearing once the first poll fills the page, a grid reflowing its columns. The
+ * holder is a block whose width comes from its column, never from the chart inside it, so
+ * resizing the chart cannot feed back into the observer.
+ * @param {Chart} c
+ */
+function fit(c) {
+  let last = -1;
+  const apply = () => {
+    const w = width(c.holder);
+    if (w === last) return;
+    last = w;
+    c.plot.setSize({ width: w, height: HEIGHT });
+  };
+  apply();
+  new ResizeObserver(() => requestAnimationFrame(apply)).observe(c.holder);
+}
