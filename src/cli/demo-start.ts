@@ -115,13 +115,13 @@ export function banner(d: Demo, k: KeelCommand = keelCommand()): string {
       ? [`  token      ${d.adminTokenFile}  (changes need it; \`${k} demo fault\` reads it)`]
       : []),
     '',
-    'Try:',
+    'Try (one fault at a time; `ok` undoes it):',
     `  curl -s ${d.gatewayUrl}/hello`,
     `  ${k} demo fault app-2 down${adminFlag}       # kill app-2: requests keep succeeding`,
+    `  curl -s '${d.adminUrl}/api/v1/pools?pretty'   # health, ejections, breakers`,
+    `  ${k} demo fault app-2 ok${adminFlag}         # bring it back`,
     `  ${k} demo fault app-3 slow --latency-ms 1500${adminFlag}`,
     `  ${k} demo fault app-1 errors --error-rate 0.5${adminFlag}`,
-    `  curl -s ${d.adminUrl}/api/v1/pools      # health, ejections, breakers`,
-    `  ${k} demo fault app-2 ok${adminFlag}         # bring it back`,
     'Ctrl-C drains and exits.',
     '',
   ].join('\n');
