@@ -67,7 +67,9 @@ describe('keel demo', () => {
       const pools = await getJson<PoolView[]>(`${demo.adminUrl}/api/v1/pools`);
       return pools?.[0]?.hosts.every((h) => h.state === 'healthy' || h.state === 'slow_start') === true;
     };
-    // The test before took app-2 down: start once every host is back in rotation.
+    // The test before took app-2 down, which may have opened its breaker: a request probes it
+    // closed (allHealthy). Start once every host is back in rotation.
+    await allHealthy();
     await waitFor(
       'every host back in rotation',
       async () => ((await inRotation()) ? true : undefined),
