@@ -37,15 +37,15 @@ export function demoRawConfig(opts: DemoConfigOptions): Record<string, unknown> 
           },
           outlier: {
             enabled: true,
-            consecutive_5xx: 2,
+            consecutive_5xx: 3,
             consecutive_gateway_failures: 2,
             base_ejection: '5s',
           },
           slow_start: '5s',
         },
-        // Two failures in a row open a host's breaker, the same two that eject it: a host put
-        // down shows both (breaker open for 3 s, then ejected, then unhealthy while its checks
-        // fail). With a higher threshold ejection always wins and the breaker is never seen.
+        // Two connection failures in a row open a host's breaker, the same two that eject it: a
+        // host put down shows both (breaker open for 3 s, then ejected, then unhealthy while its
+        // checks fail). With a higher threshold ejection always wins and the breaker is never seen.
         breaker: { enabled: true, minimum_requests: 10, consecutive_failures: 2, open_timeout: '3s' },
       },
     },

@@ -189,7 +189,7 @@ test('outlier detection disabled: no ejection at all', async (t) => {
 });
 
 test('host.restored says whether the host still fails its active health check when its ejection ends', (t) => {
-  const h = harness(poolConfig());
+  const h = harness(with5xx());
   t.after(() => h.pool.close());
   const h0 = h.host('h0') as Host; // the live pool's hosts are Hosts; the interface shows less
   respond(h, h0, 503, 5);
