@@ -24,6 +24,7 @@ export class PolicyBoard {
       name: s.name,
       pageFiring: s.alerts.filter((a) => a.firing && a.severity === 'critical').map((a) => a.tier),
       budgetRemaining: s.budget.remaining,
+      events: s.events.total,
     }));
     const next = new Map<string, PolicyAction>();
     const now = new Date(this.#clock.now()).toISOString();

@@ -36,6 +36,23 @@ describe('budget policy', () => {
     );
   });
 
+  it('a budget spent by too few events (below alerting.min_events) starts no policy', () => {
+    const s = [
+      {
+        ...slo('x', [], { stop_retries: true, shed_share: 0.3, freeze_reloads: true }),
+        kind: 'availability',
+        alerting: { min_events: 100 },
+      } as SloConfig,
+    ];
+    const one = [{ name: 'x', pageFiring: [], budgetRemaining: -999, events: 1 }];
+    assert.deepEqual(deriveActions(s, one, all), [], 'one failed request out of one');
+    const enough = [{ name: 'x', pageFiring: [], budgetRemaining: -0.1, events: 100 }];
+    assert.deepEqual(
+      deriveActions(s, enough, all).map((a) => a.action),
+      ['stop_retries', 'shed_share', 'freeze_reloads'],
+    );
+  });
+
   it('combines SLOs per route: no retries if any says so, the largest shed share', () => {
     const s = [
       slo('x', ['a', 'b'], { stop_retries: true, shed_share: 0.2 }),

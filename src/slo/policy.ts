@@ -34,6 +34,8 @@ export interface SloCondition {
   name: string;
   pageFiring: string[]; // tiers of critical severity firing now
   budgetRemaining: number | null; // share left; null = no data
+  /** Events in the SLO's window; a spent budget counts only from alerting.min_events on. */
+  events?: number;
 }
 
 export function deriveActions(
@@ -45,7 +47,10 @@ export function deriveActions(
   for (const slo of slos) {
     const c = conditions.find((x) => x.name === slo.name);
     if (!c) continue;
-    const spent = c.budgetRemaining !== null && c.budgetRemaining <= 0;
+    // One failed request out of one is a spent budget on paper only: the policy waits for the
+    // same evidence as the burn-rate alerts (alerting.min_events; docs/slo-runtime.md).
+    const enough = slo.kind === 'throughput' || c.events === undefined || c.events >= slo.alerting.min_events;
+    const spent = c.budgetRemaining !== null && c.budgetRemaining <= 0 && enough;
     const routes = slo.routes.length > 0 ? [...slo.routes] : [...routeNames];
     const spentWhy = `error budget of SLO ${slo.name} is spent (${pct(c.budgetRemaining)} left)`;
     if (slo.policy.stop_retries && (spent || c.pageFiring.length > 0)) {
