@@ -10,6 +10,20 @@ import {
 import { rangeOf } from './statuses.js';
 import { validateConfig } from './validate.js';
 
+/** A listener's defaults besides its address: plain HTTP, HTTP/2 off (it needs tls), its limits. */
+const PLAIN_LISTENER = {
+  tls: null,
+  http2: {
+    enabled: false,
+    max_concurrent_streams: 100,
+    max_resets: 200,
+    max_settings: 50,
+    max_pings: 100,
+    limit_window: 10_000,
+  },
+  redirect_https: null,
+};
+
 function valid(raw: unknown) {
   const r = validateConfig(raw, {});
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
@@ -18,7 +32,7 @@ function valid(raw: unknown) {
 
 test('an empty config gets every top-level default', () => {
   assert.deepEqual(valid({}), {
-    listeners: [{ name: 'main', host: '127.0.0.1', port: 8080 }],
+    listeners: [{ name: 'main', host: '127.0.0.1', port: 8080, ...PLAIN_LISTENER }],
     admin: { host: '127.0.0.1', port: 9901, token: null, token_file: null, allowed_hosts: [] },
     proxy: { trusted_proxies: [], via: 'keel', request_id_header: 'x-request-id' },
     limits: { max_header_bytes: 16384, max_body_bytes: 10485760, max_url_length: 8192 },
@@ -147,6 +161,7 @@ test('routes: name, match, retry, hedge and body limit defaults; match shorthand
     cache: null,
     browser_cache: null,
     upgrades: ['websocket'],
+    hsts: null,
   });
   assert.equal(second?.name, 'route-1');
   assert.deepEqual(second?.match, {
@@ -161,8 +176,8 @@ test('routes: name, match, retry, hedge and body limit defaults; match shorthand
 test('listener names default to main, then listener-<index>', () => {
   const c = valid({ listeners: [{ port: 1 }, { port: 2, host: '0.0.0.0' }] });
   assert.deepEqual(c.listeners, [
-    { name: 'main', host: '127.0.0.1', port: 1 },
-    { name: 'listener-1', host: '0.0.0.0', port: 2 },
+    { name: 'main', host: '127.0.0.1', port: 1, ...PLAIN_LISTENER },
+    { name: 'listener-1', host: '0.0.0.0', port: 2, ...PLAIN_LISTENER },
   ]);
 });
 

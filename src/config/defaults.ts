@@ -12,14 +12,63 @@ import type {
   Config,
   EndpointBreakerConfig,
   HedgeConfig,
+  HstsConfig,
   ListenerConfig,
+  ListenerTlsConfig,
   PoolConfig,
   RetryConfig,
   RouteCacheConfig,
   SloConfig,
 } from './types.js';
 
-export const DEFAULT_LISTENER: ListenerConfig = { name: 'main', host: '127.0.0.1', port: 8080 };
+export const DEFAULT_LISTENER: ListenerConfig = {
+  name: 'main',
+  host: '127.0.0.1',
+  port: 8080,
+  tls: null,
+  // enabled: true once the listener has tls (resolve.ts); there is no cleartext HTTP/2.
+  http2: {
+    enabled: false,
+    max_concurrent_streams: 100,
+    max_resets: 200,
+    max_settings: 50,
+    max_pings: 100,
+    limit_window: 10_000,
+  },
+  redirect_https: null,
+};
+
+/**
+ * Mozilla's "intermediate" server profile (https://ssl-config.mozilla.org/, guidelines 5.7): the
+ * TLS 1.2 ciphers, all with forward secrecy and AEAD, in its order. TLS 1.3 suites are OpenSSL's
+ * defaults, which are the profile's. The DHE entries need DH parameters, which Keel does not
+ * load, so OpenSSL skips them; they are kept so the string is the profile's, word for word.
+ */
+export const MOZILLA_INTERMEDIATE_CIPHERS = [
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+  'DHE-RSA-AES128-GCM-SHA256',
+  'DHE-RSA-AES256-GCM-SHA384',
+  'DHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
+/** client_auth defaults to "required" when client_ca is given, else "none" (resolve.ts). */
+export const DEFAULT_LISTENER_TLS: Omit<
+  ListenerTlsConfig,
+  'cert' | 'key' | 'sni' | 'client_ca' | 'client_auth'
+> = {
+  min_version: 'TLSv1.2',
+  ciphers: MOZILLA_INTERMEDIATE_CIPHERS,
+  watch_interval: 5000,
+};
+
+export const DEFAULT_REDIRECT_PORT = 443;
+
+export const DEFAULT_HSTS: HstsConfig = { max_age: 31_536_000, include_subdomains: false, preload: false };
 
 export const DEFAULT_TOP: Omit<Config, 'listeners' | 'pools' | 'routes' | 'slos'> = {
   admin: { host: '127.0.0.1', port: 9901, token: null, token_file: null, allowed_hosts: [] },
@@ -139,7 +188,7 @@ export const DEFAULT_HOST_BREAKER: BreakerConfig = {
   failure_on: { server_errors: false, timeouts: false, resets: true, statuses: [] },
 };
 
-/** A pool minus its name, hosts and the nullable parts (hash_key, active health). */
+/** A pool minus its name and hosts; resolve.ts fills the nullable parts (hash_key, active health, tls). */
 export const DEFAULT_POOL: Omit<PoolConfig, 'name' | 'hosts'> = {
   balancer: { algorithm: 'p2c_ewma', hash_key: null },
   timeouts: { connect: 2000, first_byte: 15_000, idle: 60_000 },
@@ -162,6 +211,7 @@ export const DEFAULT_POOL: Omit<PoolConfig, 'name' | 'hosts'> = {
   breaker: DEFAULT_HOST_BREAKER,
   concurrency: { max_in_flight: 1000, max_queue: 500, queue_timeout: 2000 },
   retry_budget: { ratio: 0.2, min_concurrent: 3 },
+  tls: null,
   optional: false,
 };
 

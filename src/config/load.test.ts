@@ -151,7 +151,7 @@ test('examples/invalid.yaml reports exactly its deliberate problems (docs/config
 
 const INVALID_LINES = [
   'admin.port: 8080 is also the port of listeners[0] ("main"); fix: give the admin server its own port (default 9901), or 0 for any free port',
-  'pools.web.hosts[0]: "http://127.0.0.1:8081/app" has a path, query or credentials; a host is an origin only; fix: use an http:// origin with no path or query, e.g. "http://127.0.0.1:8081"',
+  'pools.web.hosts[0]: "http://127.0.0.1:8081/app" has a path, query or credentials; a host is an origin only; fix: use an http:// or https:// origin with no path or query, e.g. "http://127.0.0.1:8081"',
   'pools.web.hosts[1].wieght: unknown key "wieght"; fix: did you mean "weight"? valid keys here: url, weight, name',
   'pools.web.balancer.algorithm: "roundrobin" is not valid; expected one of: p2c_ewma, round_robin, least_conn, weighted_round_robin, ring_hash; fix: did you mean "round_robin"? use one of: p2c_ewma, round_robin, least_conn, weighted_round_robin, ring_hash',
   'pools.web.timeouts.connect: "2 seconds" is not a duration; fix: use a number of milliseconds or a string like "250ms", "2s", "1.5s", "1m", "1h"',

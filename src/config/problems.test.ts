@@ -73,7 +73,7 @@ test('unknown keys are problems, with "did you mean" when a valid key is close',
       'routes[0].zzz',
       'unknown_key',
       'unknown key "zzz"',
-      'valid keys here: name, match, pool, strip_prefix, timeout, retry, hedge, breaker, endpoint_breaker, max_body_bytes, cache, browser_cache, upgrades',
+      'valid keys here: name, match, pool, strip_prefix, timeout, retry, hedge, breaker, endpoint_breaker, max_body_bytes, cache, browser_cache, upgrades, hsts',
     ],
   ]);
   assert.equal(closest('zzz', ['pool', 'name']), null);
@@ -135,12 +135,12 @@ test('health statuses accept numbers and range strings, 100-599 only', () => {
   );
 });
 
-test('host URLs must be bare http origins', () => {
+test('host URLs must be bare http or https origins', () => {
   assert.deepEqual(
-    problemLines(withPool({ hosts: ['http://a:1/x', 'https://a:2', 'nope', { url: 'http://a:3?q=1' }] })),
+    problemLines(withPool({ hosts: ['http://a:1/x', 'ftp://a:2', 'nope', { url: 'http://a:3?q=1' }] })),
     [
       'pools.web.hosts[0]: "http://a:1/x" has a path, query or credentials; a host is an origin only',
-      'pools.web.hosts[1]: "https://a:2" uses https:; only http:// upstreams are supported',
+      'pools.web.hosts[1]: "ftp://a:2" uses ftp:; only http:// and https:// upstreams are supported',
       'pools.web.hosts[2]: "nope" is not a URL',
       'pools.web.hosts[3].url: "http://a:3?q=1" has a path, query or credentials; a host is an origin only',
     ],

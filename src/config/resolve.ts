@@ -7,8 +7,11 @@ import {
   DEFAULT_BREAKER,
   DEFAULT_ENDPOINT_BREAKER,
   DEFAULT_HEDGE,
+  DEFAULT_HSTS,
   DEFAULT_LISTENER,
+  DEFAULT_LISTENER_TLS,
   DEFAULT_POOL,
+  DEFAULT_REDIRECT_PORT,
   DEFAULT_REDIS_KEY_PREFIX,
   DEFAULT_REDIS_TIMEOUT,
   DEFAULT_RETRY,
@@ -26,6 +29,7 @@ import type {
   HashKey,
   HostConfig,
   ListenerConfig,
+  ListenerTlsConfig,
   PoolConfig,
   RouteCacheConfig,
   RouteConfig,
@@ -33,12 +37,42 @@ import type {
 import { isBareOrigin } from './url.js';
 
 export function resolveListeners(input: ConfigInput['listeners']): ListenerConfig[] {
-  if (input === undefined) return [{ ...DEFAULT_LISTENER }];
+  if (input === undefined) return [merge(DEFAULT_LISTENER, {})];
   return input.map((l, i) => ({
     name: l.name ?? (i === 0 ? DEFAULT_LISTENER.name : `listener-${i}`),
     host: l.host ?? DEFAULT_LISTENER.host,
     port: l.port ?? DEFAULT_LISTENER.port,
+    tls: l.tls ? resolveListenerTls(l.tls) : null,
+    // On by default where it can be: over TLS (docs/http2.md).
+    http2: merge({ ...DEFAULT_LISTENER.http2, enabled: Boolean(l.tls) }, l.http2),
+    redirect_https: resolveRedirect(l.redirect_https),
   }));
+}
+
+type ListenerTlsInput = NonNullable<NonNullable<ConfigInput['listeners']>[number]['tls']>;
+
+function resolveListenerTls(t: ListenerTlsInput): ListenerTlsConfig {
+  return {
+    cert: t.cert,
+    key: t.key,
+    sni: (t.sni ?? []).map((e) => ({
+      cert: e.cert,
+      key: e.key,
+      names: [...new Set((e.names ?? []).map((n) => n.toLowerCase()))],
+    })),
+    min_version: t.min_version ?? DEFAULT_LISTENER_TLS.min_version,
+    ciphers: t.ciphers ?? DEFAULT_LISTENER_TLS.ciphers,
+    client_ca: t.client_ca ?? null,
+    client_auth: t.client_auth ?? (t.client_ca ? 'required' : 'none'),
+    watch_interval: t.watch_interval ?? DEFAULT_LISTENER_TLS.watch_interval,
+  };
+}
+
+function resolveRedirect(
+  r: boolean | { port?: number | undefined } | null | undefined,
+): { port: number } | null {
+  if (r === undefined || r === null || r === false) return null;
+  return { port: r === true ? DEFAULT_REDIRECT_PORT : (r.port ?? DEFAULT_REDIRECT_PORT) };
 }
 
 export function resolveAdmin(input: ConfigInput['admin'], template: Config['admin']): Config['admin'] {
@@ -59,6 +93,14 @@ export function resolvePool(name: string, input: PoolInput): PoolConfig {
     ...base,
     balancer: { algorithm: base.balancer.algorithm, hash_key: hashKey ? resolveHashKey(hashKey) : null },
     health: { ...base.health, active: active ? merge(DEFAULT_ACTIVE_HEALTH, active) : null },
+    tls: input.tls
+      ? {
+          ca: input.tls.ca ?? null,
+          servername: input.tls.servername?.toLowerCase() ?? null,
+          cert: input.tls.cert ?? null,
+          key: input.tls.key ?? null,
+        }
+      : null,
   };
 }
 
@@ -72,9 +114,9 @@ function resolveHashKey(k: HashKey): HashKey {
 
 function resolveHost(h: { url: string; weight?: number | undefined; name?: string | undefined }): HostConfig {
   const u = URL.canParse(h.url) ? new URL(h.url) : null;
-  // Normalise a bare http origin ("http://a:81/" → "http://a:81"); anything else is left as
-  // written for semantic.ts to report with the value the user gave.
-  const bare = u !== null && u.protocol === 'http:' && isBareOrigin(u, h.url);
+  // Normalise a bare origin ("http://a:81/" → "http://a:81", "https://a:443" → "https://a");
+  // anything else is left as written for semantic.ts to report with the value the user gave.
+  const bare = u !== null && (u.protocol === 'http:' || u.protocol === 'https:') && isBareOrigin(u, h.url);
   const port = u === null ? '' : u.port || (u.protocol === 'https:' ? '443' : '80');
   return {
     url: bare ? u.origin : h.url,
@@ -110,6 +152,7 @@ export function resolveRoute(index: number, input: RouteInput, top: RouteDefault
       : null,
     // Protocol names are case-insensitive (RFC 9110 §7.8).
     upgrades: [...new Set((input.upgrades ?? DEFAULT_UPGRADES).map((p) => p.toLowerCase()))],
+    hsts: input.hsts ? merge(DEFAULT_HSTS, input.hsts) : null,
   };
 }
 

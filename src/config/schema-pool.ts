@@ -1,6 +1,7 @@
 /** Input schema of one upstream pool (`pools.<name>`); the pool's name is its key. */
 import { z } from 'zod';
 import { bool, duration, int, type KeelIssueParams, nameString, num, statusList } from './schema-common.js';
+import { poolTlsSchema } from './schema-tls.js';
 import { URL_HINT, urlProblem } from './url.js';
 
 const hostUrl = z
@@ -10,7 +11,7 @@ const hostUrl = z
     const params: KeelIssueParams = { keelCode: 'invalid_url', hint: URL_HINT };
     if (problem !== null) ctx.addIssue({ code: 'custom', message: problem, input: url, params });
   })
-  .meta({ description: 'Origin of the instance, e.g. "http://127.0.0.1:8081".' });
+  .meta({ description: 'Origin of the instance, e.g. "http://127.0.0.1:8081" or "https://api.internal".' });
 
 const hostObject = z
   .strictObject({
@@ -159,6 +160,7 @@ export const poolSchema = z
         queue_timeout: duration('Longest wait in the queue before a 503.', 2000),
       })
       .optional(),
+    tls: poolTlsSchema.nullable().optional(),
     optional: bool(
       'A nice-to-have dependency: with no available host, readiness says warn (not fail). Default false.',
     ),

@@ -16,6 +16,7 @@ import {
   TOKEN_RULE,
 } from './schema-common.js';
 import { breakerSchema } from './schema-pool.js';
+import { hstsSchema } from './schema-tls.js';
 
 /** "api.example.com", "*.example.com", "10.0.0.1:8080"; matched case-insensitively. */
 const HOST_PATTERN =
@@ -220,5 +221,6 @@ export const routeSchema = z
           'Upgrade protocols tunnelled to the upstream (e.g. websocket); [] = none. Any other Upgrade is answered as a plain request. h2c is refused. Default ["websocket"].',
       })
       .optional(),
+    hsts: hstsSchema.nullable().optional(),
   })
   .meta({ title: 'Route' });

@@ -21,12 +21,16 @@ import {
 import { poolSchema } from './schema-pool.js';
 import { routeSchema } from './schema-route.js';
 import { alertsSchema, type sloSchema, slosSchema } from './schema-slo.js';
+import { listenerHttp2Schema, listenerTlsSchema, redirectHttpsSchema } from './schema-tls.js';
 
 const listener = z
   .strictObject({
     name: nameString('Listener name. Default "main" for the first, listener-<index> after.').optional(),
     host: z.string().min(1).meta({ description: 'Address to bind. Default "127.0.0.1".' }).optional(),
     port: port('TCP port; 0 = any free port. Default 8080.'),
+    tls: listenerTlsSchema.nullable().optional(),
+    http2: listenerHttp2Schema.optional(),
+    redirect_https: redirectHttpsSchema.optional(),
   })
   .meta({ title: 'Listener' });
 

@@ -7,6 +7,7 @@ import { adminExposure } from './admin-exposure.js';
 import { IDEMPOTENT_METHODS } from './defaults.js';
 import { formatDuration } from './duration.js';
 import { checkBreaker, checkPool, pusher } from './semantic-pool.js';
+import { checkPoolTls, checkRouteHsts } from './semantic-tls.js';
 import { didYouMean, listOf } from './suggest.js';
 import type { Config, ConfigProblem, ListenerConfig, PoolConfig, RouteConfig } from './types.js';
 
@@ -61,7 +62,11 @@ export function checkSemantics(c: PartialConfig): ConfigProblem[] {
         'give the admin server its own port (default 9901), or 0 for any free port',
       );
   }
-  for (const pool of c.pools.values()) if (pool !== null) checkPool(pool, push);
+  for (const pool of c.pools.values()) {
+    if (pool === null) continue;
+    checkPool(pool, push);
+    checkPoolTls(pool, push);
+  }
   checkRoutes(c, push);
   return out;
 }
@@ -130,5 +135,6 @@ function checkRoutes(c: PartialConfig, push: ReturnType<typeof pusher>): void {
         `${formatDuration(eb.max_open_timeout)} is shorter than open_timeout ${formatDuration(eb.open_timeout)}`,
         'make max_open_timeout >= open_timeout (the OPEN time doubles up to it)',
       );
+    checkRouteHsts(r, i, push);
   });
 }

@@ -99,6 +99,8 @@ export interface PoolConfig {
   breaker: BreakerConfig;
   concurrency: ConcurrencyConfig;
   retry_budget: RetryBudgetConfig;
+  /** TLS toward the pool's https:// hosts; null = the system store, no client certificate. */
+  tls: PoolTlsConfig | null;
   /**
    * An optional pool (a nice-to-have dependency): with no available host it marks readiness
    * `warn`, not `fail`, and the handoff report `degraded`, not `critical`.
@@ -175,6 +177,8 @@ export interface RouteConfig {
   browser_cache: BrowserCacheConfig | null;
   /** Upgrade protocols tunnelled, lower-cased (never h2c); others are answered as plain requests. */
   upgrades: string[];
+  /** Strict-Transport-Security on answers over TLS (docs/tls.md, "HSTS"); null = none. */
+  hsts: HstsConfig | null;
 }
 
 export interface RouteCacheConfig {
@@ -211,6 +215,69 @@ export interface ListenerConfig {
   name: string;
   host: string;
   port: number;
+  /** TLS termination (docs/tls.md); null = plain HTTP. */
+  tls: ListenerTlsConfig | null;
+  /** HTTP/2 through ALPN on a TLS listener (docs/http2.md); unused on a plain one. */
+  http2: ListenerHttp2Config;
+  /** A plain listener that answers every request with a redirect to https:// on this port; null = off. */
+  redirect_https: { port: number } | null;
+}
+
+/** A certificate and its private key, PEM files; `names` are the SNI names it serves (docs/tls.md). */
+export interface CertificatePairConfig {
+  cert: string;
+  key: string;
+  /** SNI names, "*.example.com" allowed; empty = the certificate's own DNS names. */
+  names: string[];
+}
+
+export interface ListenerTlsConfig {
+  /** The default certificate: for clients that send no SNI name or one no `sni` entry serves. */
+  cert: string;
+  key: string;
+  /** Further certificates chosen by the client's SNI name (RFC 6066 §3). */
+  sni: CertificatePairConfig[];
+  min_version: 'TLSv1.2' | 'TLSv1.3';
+  /** OpenSSL cipher list for TLS 1.2 (TLS 1.3 suites are OpenSSL's defaults). */
+  ciphers: string;
+  /** CA file client certificates are verified against; null = no client certificates asked. */
+  client_ca: string | null;
+  /** `required` refuses a handshake without a valid client certificate; `optional` serves clients without one. */
+  client_auth: 'none' | 'optional' | 'required';
+  /** How often the certificate files are checked for a change; 0 = only on SIGHUP or a config reload. */
+  watch_interval: number;
+}
+
+export interface ListenerHttp2Config {
+  enabled: boolean;
+  /** SETTINGS_MAX_CONCURRENT_STREAMS advertised to clients (RFC 9113 §6.5.2). */
+  max_concurrent_streams: number;
+  /** Streams a client may cancel (RST_STREAM) per limit_window before its connection is closed. */
+  max_resets: number;
+  /** SETTINGS frames a client may send per limit_window. */
+  max_settings: number;
+  /** PING frames a client may send per limit_window. */
+  max_pings: number;
+  limit_window: number;
+}
+
+/** TLS toward an upstream pool's https:// hosts (docs/tls.md, "HTTPS upstreams"). */
+export interface PoolTlsConfig {
+  /** CA file the hosts' certificates are verified against; null = the system store. */
+  ca: string | null;
+  /** Name sent as SNI and verified in the certificate; null = the host's own name. */
+  servername: string | null;
+  /** Client certificate and key presented to the hosts (both or neither). */
+  cert: string | null;
+  key: string | null;
+}
+
+/** Strict-Transport-Security on a route's answers over TLS (RFC 6797 §6.1). */
+export interface HstsConfig {
+  /** Seconds. */
+  max_age: number;
+  include_subdomains: boolean;
+  preload: boolean;
 }
 
 export interface TracingConfig {

@@ -1,9 +1,11 @@
 /**
- * Upstream host URLs are bare http origins: "http://10.0.0.5:8081". The request's own path and
- * query are forwarded as they come, so a path here would be silently ignored or doubled.
+ * Upstream host URLs are bare http or https origins: "http://10.0.0.5:8081",
+ * "https://api.internal". The request's own path and query are forwarded as they come, so a path
+ * here would be silently ignored or doubled.
  */
 
-export const URL_HINT = 'use an http:// origin with no path or query, e.g. "http://127.0.0.1:8081"';
+export const URL_HINT =
+  'use an http:// or https:// origin with no path or query, e.g. "http://127.0.0.1:8081"';
 
 export function isBareOrigin(u: URL, raw: string): boolean {
   return (
@@ -28,14 +30,14 @@ function schemeMissing(raw: string): string | null {
   return `${JSON.stringify(raw)} has no scheme; did you mean "http://${raw}"?`;
 }
 
-/** What is wrong with a host URL, or null when it is a bare http origin. */
+/** What is wrong with a host URL, or null when it is a bare http or https origin. */
 export function urlProblem(raw: string): string | null {
   const noScheme = schemeMissing(raw);
   if (noScheme !== null) return noScheme;
   if (!URL.canParse(raw)) return `${JSON.stringify(raw)} is not a URL`;
   const u = new URL(raw);
-  if (u.protocol !== 'http:')
-    return `${JSON.stringify(raw)} uses ${u.protocol}; only http:// upstreams are supported`;
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    return `${JSON.stringify(raw)} uses ${u.protocol}; only http:// and https:// upstreams are supported`;
   if (!isBareOrigin(u, raw))
     return `${JSON.stringify(raw)} has a path, query or credentials; a host is an origin only`;
   return null;

@@ -14,7 +14,9 @@ import { resolveAdmin, resolveCacheStores, resolveListeners } from './resolve.js
 import { parseSlos, resolveAlerts } from './resolve-slo.js';
 import { type ConfigInput, SECTION_NAMES, sections } from './schema.js';
 import { checkSemantics } from './semantic.js';
+import { pusher } from './semantic-pool.js';
 import { checkGivenBurnRates, checkSlos } from './semantic-slo.js';
+import { checkListenerTls } from './semantic-tls.js';
 import { didYouMean, listOf } from './suggest.js';
 import type { Config, ConfigProblem, PoolConfig, RouteConfig, SloConfig } from './types.js';
 import { configVersion } from './version.js';
@@ -74,6 +76,7 @@ export function validateConfig(raw: unknown, env: Env = process.env): LoadResult
   );
   const poolRefs = Array.isArray(rec.routes) ? rec.routes.map(poolRefOf) : [];
   problems.push(...checkSemantics({ listeners: top.listeners, admin: top.admin, pools, routes, poolRefs }));
+  if (parsed.listeners) checkListenerTls(parsed.listeners, pusher(problems));
   const parsedSlos = parseSlos(rec.slos, problems);
   const slos = parsedSlos.slos;
   const alerts =
