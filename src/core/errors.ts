@@ -59,6 +59,12 @@ export const ERROR_CODES = {
     meaning: 'Keel could not open a connection to any upstream host it tried.',
     fix: 'Check that the pool hosts are up and reachable; see GET /api/v1/pools for their state.',
   },
+  KEEL_ERR_UPSTREAM_TLS: {
+    status: 502,
+    meaning:
+      "The TLS handshake with an https:// upstream failed: its certificate did not verify (unknown CA, wrong name, expired) or it refused Keel's.",
+    fix: "Check the host's certificate chain and names; set the pool's tls.ca (or tls.servername, tls.cert/key) to match (docs/tls.md).",
+  },
   KEEL_ERR_UPSTREAM_TIMEOUT: {
     status: 504,
     meaning: 'The upstream did not send a response head within the first-byte timeout.',

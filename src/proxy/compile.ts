@@ -10,6 +10,7 @@ import type { RouteBreaker } from './policy/breaker.js';
 import { Router } from './router.js';
 import type { CompiledRoute, Snapshot } from './snapshot.js';
 import type { PoolEntry } from './snapshot-info.js';
+import { loadUpstreamTls, sameUpstreamTls } from './tls/upstream.js';
 import { TraceSetup } from './trace/links.js';
 import { TrustedProxies } from './trust.js';
 import { createPool } from './upstream/pool.js';
@@ -38,11 +39,15 @@ export function compileSnapshot(
   const pools = new Map<string, PoolEntry>();
   for (const [name, pc] of Object.entries(config.pools)) {
     const old = prev?.pools.get(name);
-    if (old !== undefined && deepEqual(old.config, pc)) pools.set(name, old);
+    // Files are re-read on every reload (SIGHUP after a CA or client certificate was renewed);
+    // a broken one throws, and the reload is refused (docs/tls.md, "HTTPS upstreams").
+    const tls = loadUpstreamTls(pc);
+    if (old !== undefined && deepEqual(old.config, pc) && sameUpstreamTls(old.tls, tls)) pools.set(name, old);
     else
       pools.set(name, {
         config: pc,
-        pool: createPool(pc, { bus: deps.bus, clock: deps.clock, random: deps.random }),
+        tls,
+        pool: createPool(pc, { bus: deps.bus, clock: deps.clock, random: deps.random, tls }),
       });
   }
   const nextBreakers = new Map<string, RouteBreaker>();

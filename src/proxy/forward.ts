@@ -3,7 +3,7 @@ import type { TryErrorKind } from '../core/events.js';
 import { Link, OPEN, type OutcomeRecorder, type TryHandle, type TryOutcome } from './contracts.js';
 import type { Exchange } from './exchange.js';
 import { relayInterim } from './interim.js';
-import { classifyError, codeFor } from './try-error.js';
+import { classifyError, codeForError } from './try-error.js';
 import type { UpstreamHost, UpstreamPool } from './upstream/types.js';
 
 const WAITING = 0; // no response head yet
@@ -220,11 +220,11 @@ export class ForwardTry implements Dispatcher.DispatchHandler, TryHandle {
     if (streaming) {
       // After the head went out, the only way to tell the client the body is incomplete is to
       // close its connection.
-      if (ex.errorCode === '') ex.errorCode = codeFor(kind);
+      if (ex.errorCode === '') ex.errorCode = codeForError(kind, err);
       ex.res.destroy();
       return;
     }
-    if (ex.state === OPEN) this.link.up.fail(ex, this, kind, codeFor(kind));
+    if (ex.state === OPEN) this.link.up.fail(ex, this, kind, codeForError(kind, err));
   }
 
   #end(kind: TryErrorKind | null): void {

@@ -1,6 +1,7 @@
 import type { Config, PoolConfig, RouteConfig, RouteMatch } from '../config/types.js';
 import type { EdgeCache } from './cache/edge.js';
 import type { HeaderRules } from './headers.js';
+import type { UpstreamTls } from './tls/upstream.js';
 import type { UpstreamPool } from './upstream/types.js';
 
 /*
@@ -13,6 +14,8 @@ import type { UpstreamPool } from './upstream/types.js';
 
 export interface PoolEntry {
   readonly config: PoolConfig;
+  /** The pool's TLS files as read for this version (a reload keeps the pool only if they are unchanged). */
+  readonly tls: UpstreamTls | null;
   readonly pool: UpstreamPool;
 }
 

@@ -29,8 +29,45 @@ export function classifyError(err: Error, ex: Exchange | null): TryErrorKind {
     case 'KEEL_TRY_ABORTED':
       return 'aborted';
     default:
-      return 'other';
+      return isTlsError(err) ? 'connect' : 'other';
   }
+}
+
+/**
+ * OpenSSL's certificate verification results (as node reports them in `err.code`) and node's
+ * own TLS errors: a handshake that failed for TLS reasons, not for the network.
+ */
+const TLS_VERIFY = new Set([
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_REVOKED',
+  'INVALID_CA',
+  'PATH_LENGTH_EXCEEDED',
+  'INVALID_PURPOSE',
+  'HOSTNAME_MISMATCH',
+]);
+
+/** True for an error of the TLS handshake with an upstream (docs/tls.md, "HTTPS upstreams"). */
+export function isTlsError(err: Error): boolean {
+  const code = (err as Error & { code?: unknown }).code;
+  if (typeof code !== 'string') return false;
+  return code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || TLS_VERIFY.has(code);
+}
+
+/**
+ * The answer for a failed try: a TLS handshake failure is counted as a connect failure (the
+ * host cannot be used: retried elsewhere, ejected, breaker) and answered as one, with its own code.
+ */
+export function codeForError(kind: TryErrorKind, err: Error): ErrorCode {
+  return kind === 'connect' && isTlsError(err) ? 'KEEL_ERR_UPSTREAM_TLS' : codeFor(kind);
 }
 
 /** The answer a try failure maps to when it is the last word (docs/proxying.md, "Retries"). */

@@ -2,6 +2,7 @@ import { Client } from 'undici';
 import type { ActiveHealthConfig, PoolConfig } from '../../config/types.js';
 import type { Clock } from '../../core/clock.js';
 import type { EventBus } from '../../core/events.js';
+import type { UpstreamTls } from '../tls/upstream.js';
 import type { Host } from './host.js';
 import type { Cancel, Scheduler } from './timers.js';
 
@@ -21,6 +22,8 @@ interface HealthDeps {
   scheduler: Scheduler;
   /** A host's health verdict flipped. */
   onChange: (host: Host, healthy: boolean) => void;
+  /** TLS toward https:// hosts: checked as traffic connects (tls/upstream.ts). */
+  tls?: UpstreamTls | null;
 }
 
 /**
@@ -48,6 +51,7 @@ export class HealthChecker {
         bodyTimeout: cfg.timeout,
         keepAliveTimeout: pool.connections.keep_alive_timeout,
         pipelining: 1,
+        ...(deps.tls ? { connect: deps.tls } : {}),
       }),
       okStreak: 0,
       failStreak: 0,

@@ -4,6 +4,7 @@ import { type BreakerOptions, type BreakerTransition, CircuitBreaker } from '../
 import type { Clock } from '../../core/clock.js';
 import { Ewma } from '../../core/ewma.js';
 import { RollingCounter } from '../../core/window.js';
+import type { UpstreamTls } from '../tls/upstream.js';
 import { slowStartFactor } from './slow-start.js';
 import type { UpstreamHost } from './types.js';
 
@@ -111,6 +112,7 @@ export class Host implements UpstreamHost {
     pool: PoolConfig,
     clock: Clock,
     onBreakerTransition: (host: Host, t: BreakerTransition) => void,
+    tls: UpstreamTls | null = null,
   ) {
     this.index = index;
     this.id = hostId(cfg.url);
@@ -135,6 +137,8 @@ export class Host implements UpstreamHost {
       headersTimeout: pool.timeouts.first_byte,
       bodyTimeout: pool.timeouts.idle,
       pipelining: 1,
+      // https:// hosts: verified against the pool's CA or the system store (docs/tls.md).
+      ...(tls === null ? {} : { connect: tls }),
     });
   }
 

@@ -7,6 +7,7 @@ import { RetryBudget } from '../../core/retry-budget.js';
 import { createBalancer } from '../balancer/index.js';
 import type { Balancer, PickContext } from '../balancer/types.js';
 import type { TryOutcome } from '../contracts.js';
+import type { UpstreamTls } from '../tls/upstream.js';
 import { BreakerWatch } from './breaker-watch.js';
 import { CandidateSet } from './candidates.js';
 import {
@@ -36,6 +37,8 @@ export interface PoolDeps {
   scheduler?: Scheduler;
   /** Replaces the configured algorithm (tests observe update() calls through it). */
   balancer?: Balancer<UpstreamHost>;
+  /** TLS toward the pool's https:// hosts (tls/upstream.ts), read from its files by the compiler. */
+  tls?: UpstreamTls | null;
 }
 
 export function createPool(config: PoolConfig, deps: PoolDeps): UpstreamPool {
@@ -73,7 +76,15 @@ class LivePool implements UpstreamPool {
     this.#bus = deps.bus;
     this.#maxOutPercent = config.health.outlier.max_ejection_percent;
     this.hosts = config.hosts.map(
-      (h, i) => new Host(h, i, config, this.#hostClock, (host, t) => this.#breakers.onTransition(host, t)),
+      (h, i) =>
+        new Host(
+          h,
+          i,
+          config,
+          this.#hostClock,
+          (host, t) => this.#breakers.onTransition(host, t),
+          deps.tls ?? null,
+        ),
     );
     this.retryBudget = new RetryBudget({
       ratio: config.retry_budget.ratio,
@@ -117,6 +128,7 @@ class LivePool implements UpstreamPool {
         ? null
         : new HealthChecker(active, config, this.hosts, {
             pool: config.name,
+            tls: deps.tls ?? null,
             bus: deps.bus,
             clock: deps.clock,
             scheduler,
