@@ -186,6 +186,26 @@ export interface ConfigReloadEvent {
   at: number;
 }
 
+/**
+ * A TLS listener re-read its certificate files after they changed on disk (docs/tls.md,
+ * "Reload"). Refused: the files are broken (`problem` says what, where and how to fix) and the
+ * certificates in use stay. A config reload reports its own problems in config.reload.
+ */
+export interface TlsReloadEvent {
+  listener: string;
+  ok: boolean;
+  problem: string; // '' when ok
+  at: number;
+}
+
+/** An HTTP/2 client passed a flood limit and its connection was closed (docs/http2.md, "Limits"). */
+export interface Http2AbuseEvent {
+  listener: string;
+  reason: 'rapid_reset' | 'settings_flood' | 'ping_flood';
+  peer: string; // the client address
+  at: number;
+}
+
 export interface DrainEvent {
   phase: 'start' | 'done';
   inFlight: number;
@@ -231,6 +251,8 @@ export interface KeelEvents {
   shed: ShedEvent;
   retry: RetryEvent;
   'config.reload': ConfigReloadEvent;
+  'tls.reload': TlsReloadEvent;
+  'http2.abuse': Http2AbuseEvent;
   drain: DrainEvent;
   'slo.alert': SloAlertEvent;
   'cache.revalidate': CacheRevalidateEvent;

@@ -1,7 +1,8 @@
 import type { ErrorCode } from '../core/errors.js';
 import { normaliseAuthority, schemePort } from './authority.js';
+import type { FrontInfo } from './front/info.js';
 import { type RequestHead, scanRequestHeaders } from './headers.js';
-import type { KeelRequest } from './messages.js';
+import type { ClientRequest } from './messages.js';
 import { normalisePath, pathOf, splitAbsoluteForm, stripPrefix } from './path.js';
 import type { CompiledRoute, Snapshot } from './snapshot.js';
 
@@ -18,14 +19,17 @@ export interface Admission extends RequestHead {
  * upgrades (docs/security.md, "The data plane"): the header scan (framing, Host), the HTTP
  * version, the target's length and form, one authority (an absolute-form target's replaces Host,
  * RFC 9112 §3.2.2), the path normalised (path.ts normalisePath), then the router. Returns the
- * route, or the error code to answer with.
+ * route, or the error code to answer with. `front` is the front end the request came through
+ * (front/info.ts): its scheme's default port and X-Forwarded-Proto, and its HTTP version —
+ * an HTTP/2 request comes in HTTP/1 form (front/h2-messages.ts), with its `:authority` as Host.
  */
 export function admit(
   snap: Snapshot,
-  req: KeelRequest,
-  defaultPort: number,
+  req: ClientRequest,
+  front: FrontInfo,
   out: Admission,
 ): CompiledRoute | ErrorCode {
+  const defaultPort = front.defaultPort;
   const url = req.url ?? '/';
   let target = url;
   let badTarget = false;
@@ -40,11 +44,14 @@ export function admit(
       target = abs![1];
     }
   }
-  const http11 = req.httpVersionMajor === 1 && req.httpVersionMinor >= 1;
-  scanRequestHeaders(req.rawHeaders, req.socket.remoteAddress ?? '', snap.rules, out, defaultPort, http11);
+  // HTTP/1.1 and HTTP/2 requests must name their authority (RFC 9112 §3.2, RFC 9113 §8.3.1).
+  const hostRequired =
+    req.httpVersionMajor === 2 || (req.httpVersionMajor === 1 && req.httpVersionMinor >= 1);
+  const peer = req.socket.remoteAddress ?? '';
+  scanRequestHeaders(req.rawHeaders, peer, snap.rules, out, defaultPort, hostRequired, front.scheme);
   // RFC 9110 §2.5, RFC 9112 §2.3: node's parser takes "HTTP/2.0" (and "HTTP/0.9") on a request
-  // line; this listener speaks HTTP/1.x only.
-  if (req.httpVersionMajor !== 1) return 'KEEL_ERR_HTTP_VERSION';
+  // line; an HTTP/1 front end speaks HTTP/1.x only, the HTTP/2 one HTTP/2 only.
+  if (req.httpVersionMajor !== front.httpMajor) return 'KEEL_ERR_HTTP_VERSION';
   if (out.framing !== '') return out.framing;
   if (url.length > snap.config.limits.max_url_length) return 'KEEL_ERR_URL_TOO_LONG';
   if (badTarget) return 'KEEL_ERR_BAD_REQUEST';

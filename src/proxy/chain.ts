@@ -11,6 +11,7 @@ import { BulkheadLink } from './policy/bulkhead.js';
 import { DeadlineLink } from './policy/deadline.js';
 import { EndpointLink } from './policy/endpoint.js';
 import { HedgeLink } from './policy/hedge.js';
+import { HstsLink } from './policy/hsts.js';
 import { PickLink } from './policy/pick.js';
 import { RetryLink } from './policy/retry.js';
 import { responder } from './respond.js';
@@ -21,7 +22,7 @@ import type { UpstreamPool } from './upstream/types.js';
 /**
  * Builds a route's chain once per config version (docs/architecture.md, "The request path"):
  *
- *   [trace] → [cache | browser] → deadline → [endpoint] → bulkhead → retry | hedge
+ *   [hsts] → [trace] → [cache | browser] → deadline → [endpoint] → bulkhead → retry | hedge
  *     → route breaker → pick (+ host breaker) → [try trace] → forward
  *
  * The cache sits above every policy: a hit costs none of them, and a failure reaches it only
@@ -48,6 +49,8 @@ export function compileRoute(
   cache: { edge: EdgeCache; via: string } | null = null,
 ): CompiledRoute {
   const links: Array<Link<Exchange>> = [];
+  // First, so that every answer of the route carries it, a cache hit's included (policy/hsts.ts).
+  if (route.hsts !== null) links.push(new HstsLink(route.hsts));
   if (trace !== null) links.push(new TraceLink(trace));
   const rc = route.cache;
   const browser = route.browser_cache;

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { FrontInfo } from './front/info.js';
 import type { KeelRequest, KeelResponse, ResponseTurn } from './messages.js';
 
 /**
@@ -18,8 +19,8 @@ const DROPPED_MAX = 4096;
 
 /** Where a connection's requests go, one at a time (the gateway). */
 export interface ConnectionHandlers {
-  request(req: KeelRequest, res: KeelResponse, defaultPort: number): void;
-  upgrade(req: KeelRequest, socket: Duplex, head: Buffer, defaultPort: number): void;
+  request(req: KeelRequest, res: KeelResponse, front: FrontInfo): void;
+  upgrade(req: KeelRequest, socket: Duplex, head: Buffer, front: FrontInfo): void;
 }
 
 /** What to do with a parse error or a header timeout node reports on the connection. */
@@ -48,7 +49,8 @@ function destroyOnError(this: Duplex): void {
  */
 export class ClientConnection implements ResponseTurn {
   readonly socket: Socket;
-  readonly defaultPort: number;
+  /** The listener's front end (front/info.ts): plain HTTP/1.x, or HTTP/1.1 over TLS. */
+  readonly front: FrontInfo;
   readonly #handlers: ConnectionHandlers;
   /** The request being served (its response has not closed yet), or null. */
   #current: KeelRequest | null = null;
@@ -62,10 +64,10 @@ export class ClientConnection implements ResponseTurn {
   #upgradeHead: Buffer | null = null;
   #dropped = 0;
 
-  constructor(socket: Socket, handlers: ConnectionHandlers, defaultPort: number) {
+  constructor(socket: Socket, handlers: ConnectionHandlers, front: FrontInfo) {
     this.socket = socket;
     this.#handlers = handlers;
-    this.defaultPort = defaultPort;
+    this.front = front;
     socket.on('resume', this.#keepPaused);
   }
 
@@ -116,7 +118,7 @@ export class ClientConnection implements ResponseTurn {
       return;
     }
     this.#closing = true;
-    this.#handlers.upgrade(req, socket, head, this.defaultPort);
+    this.#handlers.upgrade(req, socket, head, this.front);
   }
 
   /**
@@ -162,7 +164,7 @@ export class ClientConnection implements ResponseTurn {
       this.#upgrade = null;
       this.#upgradeHead = null;
       this.#closing = true;
-      this.#handlers.upgrade(up, s, head, this.defaultPort);
+      this.#handlers.upgrade(up, s, head, this.front);
       return;
     }
     if (this.#closing) s.destroySoon();
@@ -178,7 +180,7 @@ export class ClientConnection implements ResponseTurn {
     this.#current = req;
     this.#currentRes = res;
     res.turn = this;
-    this.#handlers.request(req, res, this.defaultPort);
+    this.#handlers.request(req, res, this.front);
   }
 
   #drop(): void {

@@ -6,10 +6,11 @@ import type { Random } from '../core/random.js';
 import type { CacheJob } from './cache/job.js';
 import type { ProxyEvents } from './context.js';
 import { type BodyCapture, CLOSED, type ExchangeState, OPEN, type TryHandle } from './contracts.js';
+import { type FrontInfo, PLAIN_FRONT } from './front/info.js';
 import { TryHandover } from './handover.js';
 import type { RequestHead } from './headers.js';
 import type { LiveNode } from './live-list.js';
-import type { BodyLimitOwner, KeelRequest, KeelResponse } from './messages.js';
+import type { BodyLimitOwner, ClientRequest, ClientResponse } from './messages.js';
 import type { RouteInfo, SnapshotInfo } from './snapshot-info.js';
 import type { Endpoint } from './upstream/endpoint.js';
 
@@ -45,8 +46,8 @@ const NO_HEADERS: string[] = [];
  */
 export class Exchange implements RequestHead, BodyLimitOwner, LiveNode {
   // Set once, here: by handle.ts for a client request, by the cache for a background refresh.
-  readonly req: KeelRequest;
-  readonly res: KeelResponse;
+  readonly req: ClientRequest;
+  readonly res: ClientResponse;
   readonly gw: GatewayContext;
   /** The config version this request started on: it finishes on it, whatever reloads happen. */
   readonly snap: SnapshotInfo;
@@ -69,7 +70,9 @@ export class Exchange implements RequestHead, BodyLimitOwner, LiveNode {
   /** Target as the client sent it (dot segments removed): what the cache keys on. */
   clientTarget = '';
   /** The request body: the request stream, or (policy/replay.ts) the buffered bytes. */
-  body: Buffer | KeelRequest | null = null;
+  body: Buffer | ClientRequest | null = null;
+  /** The listener's kind (front/info.ts): plain or TLS. */
+  front: FrontInfo = PLAIN_FRONT;
 
   // Policies that bound the whole request: DeadlineLink, RetryLink (policy/replay.ts).
   deadline = Number.POSITIVE_INFINITY;
@@ -136,7 +139,13 @@ export class Exchange implements RequestHead, BodyLimitOwner, LiveNode {
   liveNext: Exchange | null = null;
   inLive = false;
 
-  constructor(req: KeelRequest, res: KeelResponse, snap: SnapshotInfo, gw: GatewayContext, start: number) {
+  constructor(
+    req: ClientRequest,
+    res: ClientResponse,
+    snap: SnapshotInfo,
+    gw: GatewayContext,
+    start: number,
+  ) {
     this.req = req;
     this.res = res;
     this.snap = snap;

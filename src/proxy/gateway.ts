@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import type { Config, RouteMatch } from '../config/types.js';
+import type { Config, ListenerConfig, RouteMatch } from '../config/types.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import type { EventBus } from '../core/events.js';
 import { mathRandom, type Random } from '../core/random.js';
@@ -8,14 +8,18 @@ import { compileSnapshot } from './compile.js';
 import { type ProxyEvents, proxyEvents } from './context.js';
 import { ANSWERED, COMMITTED, OPEN } from './contracts.js';
 import type { Exchange, GatewayContext } from './exchange.js';
+import { type FrontInfo, PLAIN_FRONT } from './front/info.js';
+import { redirectRequest, redirectUpgrade } from './front/redirect.js';
 import { handleRequest } from './handle.js';
+import { bindListeners, openListeners } from './listeners.js';
 import { LiveList } from './live-list.js';
 import type { KeelRequest, KeelResponse } from './messages.js';
 import type { RouteBreaker } from './policy/breaker.js';
 import { answerError } from './respond.js';
-import { Listener } from './server.js';
+import type { Listener, ListenerDeps, ListenerHandlers } from './server.js';
 import type { Snapshot } from './snapshot.js';
 import type { SnapshotInfo } from './snapshot-info.js';
+import type { ListenerTlsView } from './tls/view.js';
 import { handleUpgrade } from './upgrade.js';
 import type { PoolView, UpstreamPool } from './upstream/types.js';
 
@@ -43,6 +47,8 @@ export interface Gateway {
   routes(): Array<{ name: string; pool: string; match: RouteMatch }>;
   /** The edge cache of the current config; null when no route caches (docs/caching.md). */
   cache(): EdgeCache | null;
+  /** The certificates of each TLS listener (docs/tls.md, "Expiry"). */
+  tls(): ListenerTlsView[];
   /**
    * The budget policy per route name (docs/slo-runtime.md), replacing the previous one; routes
    * not listed run normally. Kept across reloads (it follows route names, not snapshots).
@@ -78,6 +84,8 @@ class KeelGateway implements Gateway, GatewayContext {
   #lastSweep = 0;
   #drained: (() => void) | null = null;
   #closed = false;
+  /** What a listener needs of the gateway: its clock and bus (certificate expiry, TLS events). */
+  readonly #deps: ListenerDeps;
 
   constructor(config: Config, version: string, deps: GatewayDeps) {
     this.#bus = deps.bus;
@@ -85,6 +93,7 @@ class KeelGateway implements Gateway, GatewayContext {
     this.clock = deps.clock ?? systemClock;
     this.random = deps.random ?? mathRandom;
     this.events = proxyEvents(deps.bus);
+    this.#deps = { clock: this.clock, bus: deps.bus };
     this.#snap = this.#compile(config, version, null);
   }
 
@@ -94,7 +103,8 @@ class KeelGateway implements Gateway, GatewayContext {
 
   async listen(): Promise<Array<{ name: string; host: string; port: number }>> {
     const config = this.#snap.config;
-    this.#listeners = config.listeners.map((l) => new Listener(l, config, this.#handlers));
+    const all = config.listeners.map((cfg, i) => ({ cfg, i }));
+    this.#listeners = openListeners(config, all, this.#handlersFor, this.#deps);
     for (const e of this.#snap.pools.values()) e.pool.start();
     this.#startSweep();
     try {
@@ -105,21 +115,29 @@ class KeelGateway implements Gateway, GatewayContext {
     }
   }
 
-  readonly #onRequest = (req: KeelRequest, res: KeelResponse, defaultPort: number): void => {
-    handleRequest(this.#snap, this, req, res, this.#live, defaultPort);
+  /** Every front end's requests and upgrades (front/info.ts says which it came through). */
+  readonly #handlers: ListenerHandlers = {
+    request: (req, res, front) => handleRequest(this.#snap, this, req, res, this.#live, front),
+    upgrade: (req, socket, head, front) => handleUpgrade(this.#snap, this, req, socket, head, front),
   };
 
-  readonly #onUpgrade = (req: KeelRequest, socket: Duplex, head: Buffer, defaultPort: number): void => {
-    handleUpgrade(this.#snap, this, req, socket, head, defaultPort);
+  /**
+   * A listener's handlers, made once for its config: the gateway's, or a redirect to https://
+   * (front/redirect.ts), so no request asks which (docs/architecture.md, "Decide at setup").
+   */
+  readonly #handlersFor = (cfg: ListenerConfig): ListenerHandlers => {
+    const redirect = cfg.redirect_https;
+    if (redirect === null) return this.#handlers;
+    return {
+      request: (req, res) => redirectRequest(this.#snap, this, req, res, this.#live, redirect.port),
+      upgrade: (req, socket) => redirectUpgrade(req, socket, redirect.port),
+    };
   };
 
   /** An upgrade its route does not tunnel, answered as a plain request (upgrade.ts). */
-  handlePlain(snap: Snapshot, req: KeelRequest, res: KeelResponse, defaultPort: number): void {
-    handleRequest(snap, this, req, res, this.#live, defaultPort);
+  handlePlain(snap: Snapshot, req: KeelRequest, res: KeelResponse, front: FrontInfo = PLAIN_FRONT): void {
+    handleRequest(snap, this, req, res, this.#live, front);
   }
-
-  /** After the two above: field initializers run in order. */
-  readonly #handlers = { request: this.#onRequest, upgrade: this.#onUpgrade };
 
   addresses(): Array<{ name: string; host: string; port: number }> {
     return this.#listeners.map((l) => l.address());
@@ -131,7 +149,7 @@ class KeelGateway implements Gateway, GatewayContext {
    */
   async reload(next: Config, version: string): Promise<void> {
     const listening = this.#listeners.length > 0 && !this.#closed;
-    const plan = listening ? await this.#bindListeners(next) : null;
+    const plan = listening ? await bindListeners(this.#listeners, next, this.#handlersFor, this.#deps) : null;
     const prev = this.#snap;
     const snap = this.#compile(next, version, prev);
     this.#snap = snap;
@@ -147,40 +165,6 @@ class KeelGateway implements Gateway, GatewayContext {
     }
     if (prev.refs > 0) this.#retired.add(prev);
     else this.#closeUnused(prev);
-  }
-
-  /**
-   * The listeners of `next`: an address configured before keeps its socket and connections (a
-   * renamed listener too); a new one is bound now. What is left over is dropped once the new
-   * config is in (docs/operations.md "Hot reload").
-   */
-  async #bindListeners(next: Config): Promise<{ keep: Listener[]; drop: Listener[] }> {
-    const old = [...this.#listeners];
-    const keep: Listener[] = [];
-    const opened: Listener[] = [];
-    for (const cfg of next.listeners) {
-      // Same name and address first; then the address under a new name — except port 0, which
-      // names no address (every port-0 listener is its own), so only its name can match.
-      let i = old.findIndex((l) => l.name === cfg.name && l.sameAddress(cfg));
-      if (i < 0 && cfg.port !== 0) i = old.findIndex((l) => l.sameAddress(cfg));
-      if (i >= 0) {
-        keep.push(old.splice(i, 1)[0]!);
-        continue;
-      }
-      const l = new Listener(cfg, next, this.#handlers);
-      opened.push(l);
-      keep.push(l);
-    }
-    const bound = await Promise.allSettled(opened.map((l) => l.listen()));
-    const failed = bound.find((b) => b.status === 'rejected');
-    if (failed !== undefined) {
-      await Promise.all(opened.map((l) => l.close()));
-      throw (failed as PromiseRejectedResult).reason;
-    }
-    next.listeners.forEach((cfg, i) => {
-      keep[i]!.adopt(cfg);
-    });
-    return { keep, drop: old };
   }
 
   #compile(config: Config, version: string, prev: Snapshot | null): Snapshot {
@@ -264,6 +248,15 @@ class KeelGateway implements Gateway, GatewayContext {
   /** The edge cache of the current config, or null when no route caches (admin purge, metrics). */
   cache(): EdgeCache | null {
     return this.#snap.cache;
+  }
+
+  tls(): ListenerTlsView[] {
+    const out: ListenerTlsView[] = [];
+    for (const l of this.#listeners) {
+      const v = l.tlsView();
+      if (v !== null) out.push(v);
+    }
+    return out;
   }
 
   /**

@@ -1,31 +1,34 @@
 import { admit } from './admit.js';
 import { Exchange, type GatewayContext } from './exchange.js';
+import type { FrontInfo } from './front/info.js';
 import type { LiveList } from './live-list.js';
-import { type KeelRequest, type KeelResponse, onResponseClose } from './messages.js';
+import { type ClientRequest, type ClientResponse, onResponseClose } from './messages.js';
 import { answerError } from './respond.js';
 import type { Snapshot } from './snapshot.js';
 
 /**
- * The entry of every request: admission (admit.ts: framing, Host, version, target, routing), the
- * body limit, then the route's chain. Synchronous up to the upstream dispatch; the snapshot
- * captured here is the one the request finishes on. `defaultPort` is the listener scheme's
- * (80 for http, 443 for https), dropped from the authority (authority.ts).
+ * The entry of every request, from either front end (HTTP/1.x or HTTP/2, docs/http2.md):
+ * admission (admit.ts: framing, Host, version, target, routing), the body limit, then the
+ * route's chain. Synchronous up to the upstream dispatch; the snapshot captured here is the one
+ * the request finishes on. `front` is the front end it came through (front/info.ts): its
+ * scheme's default port, dropped from the authority (authority.ts), and X-Forwarded-Proto.
  */
 export function handleRequest(
   snap: Snapshot,
   gw: GatewayContext,
-  req: KeelRequest,
-  res: KeelResponse,
+  req: ClientRequest,
+  res: ClientResponse,
   live: LiveList<Exchange>,
-  defaultPort: number,
+  front: FrontInfo,
 ): void {
   const ex = new Exchange(req, res, snap, gw, gw.clock.now());
+  ex.front = front;
   snap.refs++;
   live.add(ex);
   res.owner = ex;
   res.on('close', onResponseClose);
   try {
-    route(ex, snap, req, defaultPort);
+    route(ex, snap, req, front);
   } catch (err) {
     // A bug must cost one request, not the process: it answers KEEL_ERR_INTERNAL, logged by
     // request.done (docs/errors.md).
@@ -35,8 +38,8 @@ export function handleRequest(
   }
 }
 
-function route(ex: Exchange, snap: Snapshot, req: KeelRequest, defaultPort: number): void {
-  const r = admit(snap, req, defaultPort, ex);
+function route(ex: Exchange, snap: Snapshot, req: ClientRequest, front: FrontInfo): void {
+  const r = admit(snap, req, front, ex);
   if (typeof r === 'string') {
     // A request Keel could not admit closes its connection, but for a sound one no route takes.
     answerError(ex, r, r !== 'KEEL_ERR_ROUTE_NOT_FOUND');

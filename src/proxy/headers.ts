@@ -64,7 +64,8 @@ const HANDLED = new NameFilter([
  * Keel routes and keys the cache by. A caller that set `out.host` to an absolute-form target's
  * authority gets it sent in place of the Host field's (RFC 9112 §3.2.2). RFC 9112 §3.2: two Host
  * lines, an invalid one, or none when `hostRequired` (HTTP/1.1) set `framing` to
- * KEEL_ERR_BAD_REQUEST. `defaultPort` is the listener scheme's (80 for http, 443 for https).
+ * KEEL_ERR_BAD_REQUEST. `defaultPort` is the listener scheme's (80 for http, 443 for https), and
+ * `scheme` its name, sent as X-Forwarded-Proto unless a trusted proxy sent one.
  * A sane client request id is passed through (it helps clients correlate; the sanity check keeps
  * log injection out), otherwise one is generated.
  */
@@ -75,6 +76,7 @@ export function scanRequestHeaders(
   out: RequestHead,
   defaultPort = 80,
   hostRequired = false,
+  scheme = 'http',
 ): void {
   let named: Set<string> | null = null;
   for (let i = 0; i < raw.length; i += 2) {
@@ -186,7 +188,7 @@ export function scanRequestHeaders(
   }
   const addr = peerAddress(peer);
   up.push('x-forwarded-for', xff === '' ? addr : `${xff}, ${addr}`);
-  up.push('x-forwarded-proto', proto === '' ? 'http' : proto);
+  up.push('x-forwarded-proto', proto === '' ? scheme : proto);
   const fwdHost = fhost === '' ? out.host : fhost;
   if (fwdHost !== '') up.push('x-forwarded-host', fwdHost);
   if (rules.via !== '') up.push('via', via === '' ? rules.via : `${via}, ${rules.via}`);

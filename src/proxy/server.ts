@@ -1,90 +1,159 @@
 import { createServer, type Server, STATUS_CODES } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import type { Config, ListenerConfig } from '../config/types.js';
+import type { Clock } from '../core/clock.js';
 import { ERROR_CODES, type ErrorCode } from '../core/errors.js';
+import type { EventBus } from '../core/events.js';
 import { ClientConnection, type ConnectionHandlers } from './connection.js';
-import { KeelRequest, KeelResponse } from './messages.js';
+import { KeelH2Request, type KeelH2Response } from './front/h2-messages.js';
+import { http1Options } from './front/http1.js';
+import { type FrontInfo, H2_FRONT, PLAIN_FRONT, TLS_FRONT } from './front/info.js';
+import { TlsFront } from './front/tls-front.js';
+import { type ClientRequest, type ClientResponse, KeelRequest, KeelResponse } from './messages.js';
 import { errorBody } from './respond.js';
+import type { CertificateSet } from './tls/certificates.js';
+import { ListenerCerts } from './tls/listener-certs.js';
+import type { ListenerTlsView } from './tls/view.js';
 
-/** The gateway's entry points; each gets the listener scheme's default port (authority.ts). */
-export type ListenerHandlers = ConnectionHandlers;
+/**
+ * The gateway's entry points, with the front end each request came through (front/info.ts):
+ * its scheme's default port (authority.ts), X-Forwarded-Proto, HSTS, and its HTTP version.
+ * `request` also takes HTTP/2 requests (front/h2-messages.ts); upgrades are HTTP/1.1 only.
+ */
+export interface ListenerHandlers extends ConnectionHandlers {
+  request(req: ClientRequest, res: ClientResponse, front: FrontInfo): void;
+}
 
-/** The default port of the listener's scheme: http's (RFC 9110 §4.2.1); a TLS listener's is 443. */
-export function defaultPortOf(_cfg: ListenerConfig): number {
-  return 80;
+/** The handlers of a listener with this config (the gateway's: they read its current snapshot). */
+export type HandlersFor = (cfg: ListenerConfig) => ListenerHandlers;
+
+export interface ListenerDeps {
+  clock: Clock;
+  bus: EventBus;
+}
+
+/** What a reload checked for a listener it keeps, applied by adopt (listeners.ts). */
+export interface ListenerUpdate {
+  certificates: CertificateSet | null;
+}
+
+/** The front end of a listener's HTTP/1.x connections: plain, or over TLS. */
+export function frontOf(cfg: ListenerConfig): FrontInfo {
+  return cfg.tls === null ? PLAIN_FRONT : TLS_FRONT;
 }
 
 /**
- * One node:http listener. Header size and client timeouts are enforced by node:http itself
- * (maxHeaderSize, headersTimeout, keepAliveTimeout); requestTimeout is off because the route
- * deadline bounds whole requests, and a long upload must not be cut by a server-wide timer.
- * Each connection's requests go through its ClientConnection (connection.ts), one at a time.
+ * One listening address: node:http for plain HTTP, or the TLS front (front/tls-front.ts) that
+ * serves HTTP/1.1 and HTTP/2 on one port. Header size and client timeouts are node:http's
+ * (front/http1.ts); requestTimeout is off because the route deadline bounds whole requests, and
+ * a long upload must not be cut by a server-wide timer. Each HTTP/1.x connection's requests go
+ * through its ClientConnection (connection.ts), one at a time, over TLS too; an HTTP/2
+ * connection multiplexes its streams, bounded by max_concurrent_streams (docs/http2.md). `at`
+ * is the listener's config path, e.g. "listeners[0]", for the problems of its certificate files.
  */
 export class Listener {
   /** The config's name for this address; a reload that renames it keeps the socket (adopt). */
   name: string;
-  readonly server: Server<typeof KeelRequest, typeof KeelResponse>;
-  /** 80 for http, 443 for https: dropped from request authorities (authority.ts). */
-  readonly defaultPort: number;
+  readonly server: Server<typeof KeelRequest, typeof KeelResponse> | TlsFront['server'];
+  /** The front end of its HTTP/1.x connections: 80 (http) or 443 (https) is dropped from authorities. */
+  readonly front: FrontInfo;
+  readonly #tls: TlsFront | null;
+  readonly #handlersFor: HandlersFor;
+  #handlers: ListenerHandlers;
   #cfg: ListenerConfig;
-  readonly #handlers: ListenerHandlers;
   readonly #conns = new WeakMap<Duplex, ClientConnection>();
 
-  constructor(cfg: ListenerConfig, config: Config, handlers: ListenerHandlers) {
+  constructor(cfg: ListenerConfig, at: string, config: Config, handlersFor: HandlersFor, deps: ListenerDeps) {
     this.name = cfg.name;
     this.#cfg = cfg;
-    this.#handlers = handlers;
-    this.defaultPort = defaultPortOf(cfg);
-    const headersTimeout = config.client.headers_timeout;
-    this.server = createServer({
-      IncomingMessage: KeelRequest,
-      ServerResponse: KeelResponse,
-      maxHeaderSize: config.limits.max_header_bytes,
-      headersTimeout,
-      requestTimeout: 0,
-      requireHostHeader: false, // checked by Keel, for its own error answer (headers.ts)
-      // node checks headersTimeout on this interval (default 30 s): keep it a fraction of it.
-      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4))),
-    });
-    this.server.keepAliveTimeout = config.client.idle_timeout;
-    this.server.on('connection', this.#onConnection);
-    this.server.on('request', this.#onRequest);
+    this.#handlersFor = handlersFor;
+    this.#handlers = handlersFor(cfg);
+    this.front = frontOf(cfg);
+    if (cfg.tls === null) {
+      const o = http1Options(config);
+      this.server = createServer({ IncomingMessage: KeelRequest, ServerResponse: KeelResponse, ...o });
+      this.server.keepAliveTimeout = o.keepAliveTimeout;
+      this.server.on('connection', this.#onConnection);
+      this.server.on('request', this.#onRequest);
+      this.#tls = null;
+    } else {
+      const reload = deps.bus.channel('tls.reload');
+      const abuse = deps.bus.channel('http2.abuse');
+      const certs = new ListenerCerts(
+        cfg.tls,
+        `${at}.tls`,
+        ListenerCerts.load(cfg.tls, `${at}.tls`, deps.clock),
+        {
+          clock: deps.clock,
+          reloaded: (ok, problem) =>
+            reload.publish({ listener: this.name, ok, problem, at: deps.clock.now() }),
+        },
+      );
+      this.#tls = new TlsFront(cfg, config, certs, deps.clock, (reason, peer) => {
+        if (abuse.active) abuse.publish({ listener: this.name, reason, peer, at: deps.clock.now() });
+      });
+      this.server = this.#tls.server;
+      // After node:http2's own handler: an HTTP/1.1 connection has its parser by then.
+      this.server.on('secureConnection', this.#onSecureConnection);
+      this.server.on('request', this.#onTlsRequest);
+    }
     // With a listener, node leaves "Expect: 100-continue" to Keel: 100 goes out only once the
     // request is admitted (handle.ts), so a refusal comes instead of it (RFC 9110 §10.1.1).
+    // node:http2 emits it for HTTP/2 requests too.
     this.server.on('checkContinue', this.#onCheckContinue);
     this.server.on('upgrade', this.#onUpgrade);
     this.server.on('clientError', this.#onClientError);
   }
 
   readonly #onConnection = (socket: Socket): void => {
-    this.#conns.set(socket, new ClientConnection(socket, this.#handlers, this.defaultPort));
+    this.#conns.set(socket, new ClientConnection(socket, this.#handlers, this.front));
+  };
+
+  /** A TLS connection that speaks HTTP/1.1 (ALPN, or none) gets a ClientConnection like a plain one. */
+  readonly #onSecureConnection = (socket: TLSSocket): void => {
+    if (socket.alpnProtocol !== 'h2')
+      this.#conns.set(socket, new ClientConnection(socket, this.#handlers, this.front));
   };
 
   readonly #onRequest = (req: KeelRequest, res: KeelResponse): void => {
     const conn = this.#conns.get(req.socket);
     if (conn !== undefined) conn.request(req, res);
-    else this.#handlers.request(req, res, this.defaultPort);
+    else this.#handlers.request(req, res, this.front);
   };
 
-  readonly #onCheckContinue = (req: KeelRequest, res: KeelResponse): void => {
+  /** A TLS listener's requests: HTTP/2 streams go straight in; HTTP/1.1 ones through their connection. */
+  readonly #onTlsRequest = (req: KeelRequest | KeelH2Request, res: KeelResponse | KeelH2Response): void => {
+    if (req instanceof KeelH2Request) this.#handlers.request(req, res as KeelH2Response, H2_FRONT);
+    else this.#onRequest(req, res as KeelResponse);
+  };
+
+  readonly #onCheckContinue = (
+    req: KeelRequest | KeelH2Request,
+    res: KeelResponse | KeelH2Response,
+  ): void => {
     req.awaitingContinue = true;
-    this.#onRequest(req, res);
+    if (this.#tls !== null) this.#onTlsRequest(req, res);
+    else this.#onRequest(req as KeelRequest, res as KeelResponse);
   };
 
   readonly #onUpgrade = (req: KeelRequest, socket: Duplex, head: Buffer): void => {
     const conn = this.#conns.get(socket);
     if (conn !== undefined) conn.upgrade(req, socket, head);
-    else this.#handlers.upgrade(req, socket, head, this.defaultPort);
+    else this.#handlers.upgrade(req, socket, head, this.front);
   };
 
   /**
    * node:http parse errors and header timeouts. While a response is in flight or queued on the
    * connection, a raw answer would land inside it: the connection closes once those are answered
-   * instead (connection.ts parseError).
+   * instead (connection.ts parseError). A TLS listener's 'clientError' also carries failed
+   * handshakes (node:http2's server re-emits tlsClientError): there is no HTTP to answer those
+   * with, so only an HTTP/1.1 parse error gets one.
    */
   readonly #onClientError = (err: ParseError, socket: Duplex): void => {
-    if (err.code === 'ECONNRESET' || !socket.writable) {
+    const httpError = err.code?.startsWith('HPE_') || err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    if (err.code === 'ECONNRESET' || !socket.writable || (this.#tls !== null && !httpError)) {
       socket.destroy();
       return;
     }
@@ -116,10 +185,34 @@ export class Listener {
     return cfg.port !== 0 && a?.port === cfg.port;
   }
 
-  /** A reload kept this socket for `cfg` (gateway.ts #bindListeners): take its name and address. */
-  adopt(cfg: ListenerConfig): void {
+  /**
+   * Checks that this socket can take `cfg` (a reload keeps it), loading its certificates; throws
+   * with what to do otherwise, before anything changed. A socket cannot turn TLS on or off.
+   */
+  prepare(cfg: ListenerConfig, at: string, clock: Clock): ListenerUpdate {
+    if ((cfg.tls === null) !== (this.#tls === null)) {
+      const now = cfg.tls === null ? 'plain HTTP' : 'TLS';
+      throw new Error(
+        `${at}: listener "${cfg.name}" on ${cfg.host}:${cfg.port} cannot switch to ${now} on a reload; restart Keel, or move it to another port`,
+      );
+    }
+    return { certificates: cfg.tls === null ? null : ListenerCerts.load(cfg.tls, `${at}.tls`, clock) };
+  }
+
+  /**
+   * A reload kept this socket for `cfg` (listeners.ts): take its name and address, its new
+   * certificates and TLS settings, and the handlers of its kind (a redirect port may change;
+   * connections already open keep the handlers they started with).
+   */
+  adopt(cfg: ListenerConfig, at: string, config: Config, update: ListenerUpdate): void {
+    const before = this.#cfg;
     this.name = cfg.name;
     this.#cfg = cfg;
+    if (this.#tls !== null && cfg.tls !== null && update.certificates !== null) {
+      this.#tls.certs.replace(cfg.tls, `${at}.tls`, update.certificates);
+      this.#tls.configure(cfg, config);
+    }
+    if (before.redirect_https?.port !== cfg.redirect_https?.port) this.#handlers = this.#handlersFor(cfg);
   }
 
   /** The bound address (after listen). */
@@ -128,48 +221,64 @@ export class Listener {
     return { name: this.name, host: this.#cfg.host, port: a?.port ?? this.#cfg.port };
   }
 
+  /** The certificates this listener serves; null for a plain one. */
+  tlsView(): ListenerTlsView | null {
+    return this.#tls?.certs.view(this.name) ?? null;
+  }
+
   /**
    * A reload dropped this address: stop accepting, let requests in flight finish (connections
    * are closed as they go idle, gateway.ts finished), and cut whatever is left after `graceMs`.
    */
   retire(graceMs: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => this.server.closeAllConnections(), graceMs);
+      const timer = setTimeout(() => this.#closeAll(), graceMs);
       timer.unref();
       this.server.close(() => {
         clearTimeout(timer);
+        this.#tls?.stop();
         resolve();
       });
-      this.server.closeIdleConnections();
+      this.#tls?.stopAccepting();
+      this.closeIdle();
     });
   }
 
   /** Client timeouts may change on reload; header size needs a restart (node fixes it per server). */
   setClientTimeouts(config: Config): void {
-    this.server.headersTimeout = config.client.headers_timeout;
-    this.server.keepAliveTimeout = config.client.idle_timeout;
+    const s = this.server as unknown as { headersTimeout: number; keepAliveTimeout: number };
+    s.headersTimeout = config.client.headers_timeout;
+    s.keepAliveTimeout = config.client.idle_timeout;
   }
 
-  /** Drain step 1: refuse new connections, close the idle keep-alive ones. */
+  /** Drain step 1: refuse new connections and streams, close the idle keep-alive connections. */
   stopAccepting(): void {
     if (this.server.listening) this.server.close();
-    this.server.closeIdleConnections();
+    this.#tls?.stopAccepting();
+    this.closeIdle();
   }
 
   closeIdle(): void {
-    this.server.closeIdleConnections();
+    if (this.#tls !== null) this.#tls.closeIdle();
+    else (this.server as Server).closeIdleConnections();
   }
 
   close(): Promise<void> {
+    this.#tls?.stop();
     return new Promise((resolve) => {
       if (!this.server.listening) {
-        this.server.closeAllConnections();
+        this.#closeAll();
         resolve();
         return;
       }
       this.server.close(() => resolve());
-      this.server.closeAllConnections();
+      this.#closeAll();
     });
+  }
+
+  #closeAll(): void {
+    if (this.#tls !== null) this.#tls.closeAll();
+    else (this.server as Server).closeAllConnections();
   }
 }
 

@@ -6,13 +6,14 @@ import type { Clock } from '../core/clock.js';
 import { ERROR_CODES, type ErrorCode } from '../core/errors.js';
 import { type Admission, admit } from './admit.js';
 import type { ProxyEvents } from './context.js';
+import type { FrontInfo } from './front/info.js';
 import { emptyRequestHead } from './headers.js';
 import { type KeelRequest, KeelResponse } from './messages.js';
 import { pathOf } from './path.js';
 import { responseHeaders } from './response-headers.js';
 import { rawErrorResponse } from './server.js';
 import type { Snapshot } from './snapshot.js';
-import { classifyError, codeFor } from './try-error.js';
+import { classifyError, codeForError } from './try-error.js';
 import type { UpstreamHost, UpstreamPool } from './upstream/types.js';
 
 export interface UpgradeContext {
@@ -21,7 +22,7 @@ export interface UpgradeContext {
   readonly tunnels: Set<Duplex>;
   readonly events: ProxyEvents;
   /** Answers an upgrade its route does not tunnel as a plain request (handle.ts). */
-  handlePlain(snap: Snapshot, req: KeelRequest, res: KeelResponse, defaultPort: number): void;
+  handlePlain(snap: Snapshot, req: KeelRequest, res: KeelResponse, front: FrontInfo): void;
 }
 
 /** What request.done says of an upgrade, filled in as the handshake goes. */
@@ -84,10 +85,10 @@ export function handleUpgrade(
   req: KeelRequest,
   socket: Duplex,
   head: Buffer,
-  defaultPort: number,
+  front: FrontInfo,
 ): void {
   const a: Admission = { ...emptyRequestHead(), target: '', clientTarget: '' };
-  const r = admit(snap, req, defaultPort, a);
+  const r = admit(snap, req, front, a);
   const method = req.method ?? 'GET';
   const rec: UpgradeRecord = {
     requestId: a.requestId,
@@ -111,7 +112,7 @@ export function handleUpgrade(
   if (upgrade === '') {
     // node parsed no body after an upgrade's head: one with a body cannot be answered as plain.
     if (a.contentLength > 0 || a.chunked) refuseWith('KEEL_ERR_BAD_REQUEST');
-    else answerPlain(snap, ctx, req, socket as Socket, defaultPort);
+    else answerPlain(snap, ctx, req, socket as Socket, front);
     return;
   }
   const route = r;
@@ -188,13 +189,13 @@ function answerPlain(
   ctx: UpgradeContext,
   req: KeelRequest,
   socket: Socket,
-  port: number,
+  front: FrontInfo,
 ): void {
   const res = new KeelResponse(req);
   res.shouldKeepAlive = false;
   res.assignSocket(socket);
   res.once('finish', () => socket.destroySoon());
-  ctx.handlePlain(snap, req, res, port);
+  ctx.handlePlain(snap, req, res, front);
 }
 
 function refuse(socket: Duplex, code: ErrorCode, extra = ''): void {
@@ -295,7 +296,7 @@ class UpgradeTry implements Dispatcher.DispatchHandler {
       this.#done(this.#wrote ? this.#status : 0, ''); // the client left
       return;
     }
-    const code = codeFor(kind);
+    const code = codeForError(kind, err);
     if (this.#wrote) {
       // The refusal's head went out and its body was cut: closing is all that is left to say.
       this.socket.destroy();

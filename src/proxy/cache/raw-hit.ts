@@ -1,7 +1,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { COMMITTED } from '../contracts.js';
 import type { Exchange } from '../exchange.js';
-import type { KeelResponse } from '../messages.js';
+import type { ClientResponse, KeelResponse } from '../messages.js';
 import type { Prepared } from './prepared.js';
 
 /*
@@ -53,10 +53,27 @@ export const RAW_BODY_MAX = 16 * 1024;
 /** Renders kept per route and second: at most this × (head + RAW_BODY_MAX) bytes. */
 const RAW_RENDERS_MAX = 1024;
 
-/** True when `res` is a fresh keep-alive response whose head node:http would build as the probe's. */
-export function rawWritable(res: KeelResponse): boolean {
+/**
+ * node:http's store of the fields given with setHeader (a route with HSTS sets one over TLS,
+ * policy/hsts.ts): a raw hit, whose head is rendered without them, must not answer then. Found
+ * by its name on a probe; when a Node release renames it, raw hits stop (rawWritable is false).
+ */
+const OUT_HEADERS: symbol | null = (() => {
+  const probe = new ServerResponse(new IncomingMessage(null as never));
+  probe.setHeader('x-probe', '1');
+  const s = Object.getOwnPropertySymbols(probe).find((k) => k.description === 'kOutHeaders');
+  return s !== undefined && (probe as unknown as Record<symbol, unknown>)[s] !== null ? s : null;
+})();
+
+/**
+ * True when `res` is a fresh keep-alive response whose head node:http would build as the probe's.
+ * Only node:http's own responses: an HTTP/2 response (front/h2-messages.ts) takes writeHead.
+ */
+export function rawWritable(res: ClientResponse): res is KeelResponse {
+  if (!(res instanceof ServerResponse) || OUT_HEADERS === null) return false;
   const s = res as unknown as NodeResponseState;
   return (
+    (res as unknown as Record<symbol, unknown>)[OUT_HEADERS] === null &&
     s._header === null &&
     s.shouldKeepAlive === true &&
     s.sendDate === true &&

@@ -1,7 +1,7 @@
 import type { RouteCacheConfig } from '../../config/types.js';
 import { CLOSED, type Link } from '../contracts.js';
 import { Exchange } from '../exchange.js';
-import { KeelResponse } from '../messages.js';
+import { detachedResponse } from '../messages.js';
 import type { Capture } from './capture.js';
 import { type Coalescer, STORED_MEANWHILE } from './coalesce.js';
 import { CacheJob, HAS_CACHE_CONTROL, REFRESH } from './job.js';
@@ -12,7 +12,7 @@ import { staleForbidden } from './semantics/index.js';
 
 /**
  * What a background refresh takes from the request that started it: who the request is (its
- * id and trace context) and where it is routed. Every other field of the Exchange is the
+ * id, trace context and the listener kind it came in on) and where it is routed. Every other field of the Exchange is the
  * refresh's own — outcome, tries, timers, queue, cache state — and starts as a new exchange's
  * does. refresh.test.ts lists those, and fails on an Exchange field that is in neither list.
  */
@@ -27,13 +27,14 @@ export const SHARED_WITH_REFRESH = [
   'route',
   'target',
   'clientTarget',
+  'front',
 ] as const satisfies ReadonlyArray<keyof Exchange>;
 
 type Shared = (typeof SHARED_WITH_REFRESH)[number];
 
 /** The detached exchange of a refresh: same request, no client (its response goes nowhere). */
 export function detachedExchange(ex: Exchange, now: number): Exchange {
-  const rex = new Exchange(ex.req, new KeelResponse(ex.req), ex.snap, ex.gw, now);
+  const rex = new Exchange(ex.req, detachedResponse(ex.req), ex.snap, ex.gw, now);
   for (const k of SHARED_WITH_REFRESH) share(rex, ex, k);
   return rex;
 }

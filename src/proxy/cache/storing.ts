@@ -165,7 +165,7 @@ export class Storing {
       if (this.#keyRules.headers.length > 0) txn = Math.max(txn, edge.invalidatePrefix(base + KEY_SEPARATOR));
     }
     if (txn === 0 || edge.settled(txn)) return;
-    const socket = ex.res.socket;
+    const socket = ex.res.output();
     if (socket === null || socket.destroyed) return;
     socket.cork();
     void edge.settle(txn).then(() => socket.uncork());
