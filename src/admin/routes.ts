@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type PurgeRequest, type PurgeResult, parsePurge } from '../proxy/cache/purge.js';
+import type { ListenerTlsView } from '../proxy/tls/view.js';
 import type {
   ConfigInfo,
   DemoUpstreamInfo,
@@ -33,6 +34,8 @@ export interface AdminBackend {
   readiness(): ReadyBody | Promise<ReadyBody>;
   /** raw: a posted config object, or undefined to re-read the config file; fix: `?fix=true`. */
   reload(raw: unknown, fix?: boolean): Promise<ReloadResponse>;
+  /** The TLS listeners' certificates (docs/tls.md, "Expiry"); absent = no TLS view. */
+  tls?: () => ListenerTlsView[] | Promise<ListenerTlsView[]>;
   /** Removes stored responses from the edge cache (every worker's, under the supervisor). */
   cachePurge?: (req: PurgeRequest) => Promise<PurgeResult>;
   /** Only under the supervisor (`keel run --workers N`, N > 1). */
@@ -100,6 +103,13 @@ export function coreRoutes(b: AdminBackend): AdminRoute[] {
       path: '/api/v1/routes',
       access: 'read',
       handle: async () => ({ status: 200, body: await b.routes() }),
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/tls',
+      access: 'read',
+      // Every TLS listener's certificates: names, expiry, the last refused reload (docs/tls.md).
+      handle: async () => ({ status: 200, body: { listeners: b.tls ? await b.tls() : [] } }),
     },
     {
       method: 'GET',

@@ -42,6 +42,11 @@ export function clusterBackend(d: ClusterBackendDeps): Backend {
         const first = live()[0];
         return first ? first.ask({ kind: 'routes' }, timeoutMs) : [];
       },
+      // Every worker reads the same certificate files: one worker's view is the group's.
+      tls: async () => {
+        const first = live()[0];
+        return first ? first.ask({ kind: 'tls' }, timeoutMs) : [];
+      },
       config: (): ConfigInfo => ({
         version: d.state.version,
         loaded_at: new Date(d.state.loadedAt).toISOString(),

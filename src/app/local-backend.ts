@@ -29,6 +29,7 @@ export function createBackend(deps: {
     reload: deps.reload,
     demo: deps.demo,
     cachePurge: (req) => purge(gateway.cache(), req),
+    tls: () => gateway.tls(),
   };
 }
 

@@ -56,6 +56,7 @@ export function startObservers(d: {
           pools: () => gateway.pools(),
           configVersion: () => state.version,
           cache: () => gateway.cache()?.stats() ?? null,
+          tls: () => gateway.tls(),
         },
         { slos: config.slos },
       )

@@ -7,6 +7,7 @@ import type { ReadyBody, ReloadResponse, RouteView } from '../admin/api-types.js
 import type { HandoffInputs } from '../admin/handoff/types.js';
 import type { Config } from '../config/types.js';
 import type { PurgeRequest, PurgeResult } from '../proxy/cache/purge.js';
+import type { ListenerTlsView } from '../proxy/tls/view.js';
 import type { PoolView } from '../proxy/upstream/types.js';
 import type { MetricsJson } from '../telemetry/metrics/index.js';
 import type { SeriesRaw } from '../telemetry/series.js';
@@ -17,6 +18,7 @@ import type { RoutePolicy, SloEngineState } from './slo-host.js';
 export type WorkerOp =
   | { kind: 'pools' }
   | { kind: 'routes' }
+  | { kind: 'tls' }
   | { kind: 'ready' }
   | { kind: 'reload'; config: Config; version: string; source: ReloadSource }
   | { kind: 'drain' }
@@ -35,6 +37,7 @@ export type WorkerOp =
 export interface OpResults {
   pools: PoolView[];
   routes: RouteView[];
+  tls: ListenerTlsView[];
   ready: ReadyBody;
   reload: ReloadResponse;
   drain: { drained: boolean; remaining: number };
@@ -72,6 +75,8 @@ export async function answerOp(app: App, op: WorkerOp): Promise<OpResults[Worker
       return app.gateway.pools();
     case 'routes':
       return app.gateway.routes();
+    case 'tls':
+      return app.gateway.tls();
     case 'ready':
       return app.backend.readiness();
     case 'reload':

@@ -54,6 +54,8 @@ const SHED_LOG_INTERVAL_MS = 1000;
 
 export function subscribeLogs(bus: EventBus, log: Logger, clock: Clock = systemClock): () => void {
   const shedState = new Map<string, { last: number; suppressed: number }>();
+  // One line per listener and reason per interval: a flood of abusive connections is one line.
+  const abuseState = new Map<string, { last: number; suppressed: number }>();
   const offs = [
     bus.on('breaker.transition', (e) => {
       const fields = {
@@ -183,6 +185,33 @@ export function subscribeLogs(bus: EventBus, log: Logger, clock: Clock = systemC
           },
           `config reload rejected (${e.source}): ${e.problems.length} problem(s); still serving the last good config`,
         );
+    }),
+    bus.on('tls.reload', (e) => {
+      if (e.ok)
+        log.info(
+          { event: 'tls.reload', listener: e.listener, ok: true, reason: 'files_changed' },
+          `listener ${e.listener}: certificates reloaded`,
+        );
+      else
+        log.error(
+          { event: 'tls.reload', listener: e.listener, ok: false, problem: e.problem, reason: 'refused' },
+          `listener ${e.listener}: new certificates refused, still serving the previous ones: ${e.problem}`,
+        );
+    }),
+    bus.on('http2.abuse', (e) => {
+      const key = `${e.listener}\u0000${e.reason}`;
+      const now = clock.now();
+      const s = abuseState.get(key);
+      if (s && now - s.last < SHED_LOG_INTERVAL_MS) {
+        s.suppressed++;
+        return;
+      }
+      const suppressed = s?.suppressed ?? 0;
+      abuseState.set(key, { last: now, suppressed: 0 });
+      log.warn(
+        { event: 'http2.abuse', listener: e.listener, reason: e.reason, peer: e.peer, suppressed },
+        `listener ${e.listener}: HTTP/2 client ${e.peer} closed (${e.reason})${suppressed > 0 ? ` (+${suppressed} suppressed)` : ''}`,
+      );
     }),
     bus.on('drain', (e) => {
       if (e.phase === 'start')

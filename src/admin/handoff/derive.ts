@@ -3,8 +3,10 @@
  * contract; keep the two in step). No clock, no I/O: the caller gathers inputs (source.ts, or the
  * supervisor's merge of every worker's inputs).
  */
+
+import { certificateLabel } from '../../proxy/tls/view.js';
 import { histogramQuantile } from '../../telemetry/traffic-window.js';
-import { deriveIncidents } from './incidents.js';
+import { CERT_WARNING_DAYS, deriveIncidents } from './incidents.js';
 import { deriveLoad } from './load.js';
 import type {
   HandoffDetails,
@@ -86,6 +88,19 @@ function deriveHealth(
   }
   for (const r of i.route_breakers) degraded.push(`route breaker ${r.state} on ${r.route}`);
   for (const a of i.alerts) (a.severity === 'critical' ? critical : degraded).push(`alert ${a.name} firing`);
+  for (const l of i.tls ?? []) {
+    for (const c of l.certificates) {
+      // Expired: every client of that name fails its handshake. Expiring: an incident to act on.
+      if (c.expires_in_seconds < 0)
+        critical.push(`certificate ${certificateLabel(c)} on ${l.listener} expired`);
+      else if (c.expires_in_seconds < CERT_WARNING_DAYS * 86_400)
+        degraded.push(
+          `certificate ${certificateLabel(c)} on ${l.listener} expires within ${CERT_WARNING_DAYS} days`,
+        );
+    }
+    if (l.last_problem !== null)
+      degraded.push(`certificate reload refused on ${l.listener}: ${l.last_problem}`);
+  }
   if (loadPercent >= t.threshold_percent)
     degraded.push(`load ${loadPercent}% at or above the scaling threshold ${t.threshold_percent}%`);
   if (critical.length > 0) return { health: 'critical', reasons: [...critical, ...degraded] };

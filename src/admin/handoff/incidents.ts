@@ -9,9 +9,16 @@
  *   ("endpoint failing"): one page of the application broken on every host, which no host fault
  *   explains — distinct from a host down (docs/health.md, "Endpoints").
  * - Each firing alert is one incident.
+ * - Each served certificate that expires within CERT_WARNING_DAYS (or has expired) is one
+ *   incident: renewing it is work someone must start now (docs/tls.md, "Expiry").
  * Open and half-open both count: half-open is the same incident, still recovering.
  */
+import { certificateLabel } from '../../proxy/tls/view.js';
 import type { HandoffInputs, Incident } from './types.js';
+
+/** A certificate this close to its end is an incident (and the report degraded). */
+export const CERT_WARNING_DAYS = 14;
+const DAY_S = 86_400;
 
 export function deriveIncidents(i: HandoffInputs): Incident[] {
   const out: Incident[] = [];
@@ -79,6 +86,25 @@ export function deriveIncidents(i: HandoffInputs): Incident[] {
       since: a.since,
       description: `alert ${a.name} firing (${a.severity}): ${a.summary}`,
     });
+  }
+  for (const l of i.tls ?? []) {
+    for (const c of l.certificates) {
+      const left = c.expires_in_seconds;
+      if (left >= CERT_WARNING_DAYS * DAY_S) continue;
+      const name = certificateLabel(c);
+      const when =
+        left < 0
+          ? `expired ${Math.ceil(-left / DAY_S)} day(s) ago`
+          : `expires in ${Math.floor(left / DAY_S)} day(s)`;
+      out.push({
+        kind: 'certificate_expiring',
+        listener: l.listener,
+        certificate: name,
+        state: left < 0 ? 'expired' : 'expiring',
+        since: c.not_after,
+        description: `certificate ${name} on listener ${l.listener} ${when} (${c.not_after}, ${c.cert_file})`,
+      });
+    }
   }
   return out;
 }

@@ -6,8 +6,11 @@
  * - traffic: summed (same fixed buckets everywhere);
  * - changes: merged by time, newest first, tagged with the worker; a config reload that every
  *   worker applied is shown once;
- * - route breakers and alerts: the union.
+ * - route breakers and alerts: the union;
+ * - TLS certificates: per listener, the worker whose certificates expire soonest (every worker
+ *   reads the same files; one that has not reloaded yet still serves the older ones).
  */
+import type { ListenerTlsView } from '../../proxy/tls/view.js';
 import type { PoolView } from '../../proxy/upstream/types.js';
 import type { Change } from '../../telemetry/changes.js';
 import type { HandoffInputs, PoolConcurrency } from './types.js';
@@ -48,7 +51,19 @@ export function mergeHandoffInputs(
     ),
     changes: mergeChanges(perWorker, base.changes),
     traffic: mergeTraffic(all),
+    tls: mergeTls(all),
   };
+}
+
+function mergeTls(all: HandoffInputs[]): ListenerTlsView[] {
+  const soonest = (l: ListenerTlsView) => Math.min(...l.certificates.map((c) => c.expires_in_seconds));
+  const byListener = new Map<string, ListenerTlsView>();
+  for (const l of all.flatMap((i) => i.tls ?? [])) {
+    const prev = byListener.get(l.listener);
+    if (!prev || soonest(l) < soonest(prev) || (prev.last_problem === null && l.last_problem !== null))
+      byListener.set(l.listener, l);
+  }
+  return [...byListener.values()];
 }
 
 function mergeConcurrency(all: PoolConcurrency[]): PoolConcurrency[] {

@@ -6,6 +6,7 @@
 import type { Config } from '../../config/types.js';
 import { type Clock, systemClock } from '../../core/clock.js';
 import type { EventBus } from '../../core/events.js';
+import type { ListenerTlsView } from '../../proxy/tls/view.js';
 import type { PoolView } from '../../proxy/upstream/types.js';
 import { ChangeRing, subscribeChanges } from '../../telemetry/changes.js';
 import { type ProcessLoad, ProcessLoadSampler } from '../../telemetry/process-load.js';
@@ -15,7 +16,7 @@ import type { FiringAlert, HandoffInputs, PolicyActionView, PoolConcurrency } fr
 
 export interface HandoffSourceDeps {
   bus: EventBus;
-  gateway: { pools(): PoolView[]; readonly draining: boolean };
+  gateway: { pools(): PoolView[]; tls?(): ListenerTlsView[]; readonly draining: boolean };
   state: { config: Config; version: string; shuttingDown: boolean };
   clock?: Clock;
   /** Firing alerts (the SLO engine plugs in here); none by default. */
@@ -62,6 +63,7 @@ export function createHandoffSource(d: HandoffSourceDeps): HandoffSource {
         route_breakers: board.list(),
         alerts: d.alerts?.() ?? [],
         policy_actions: d.policyActions?.() ?? [],
+        tls: d.gateway.tls?.() ?? [],
         changes: ring.list(),
         traffic: traffic.snapshot(now),
       };

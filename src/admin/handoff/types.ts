@@ -3,6 +3,7 @@
  * and everything else under `details`. Inputs are plain JSON so that a worker can send its own
  * over IPC and the supervisor's primary can merge them (merge.ts).
  */
+import type { ListenerTlsView } from '../../proxy/tls/view.js';
 import type { PoolView } from '../../proxy/upstream/types.js';
 import type { Change } from '../../telemetry/changes.js';
 import type { ProcessLoad } from '../../telemetry/process-load.js';
@@ -50,6 +51,8 @@ export interface HandoffInputs {
   alerts: FiringAlert[];
   /** SLO budget policy actions in force; absent = none. */
   policy_actions?: PolicyActionView[];
+  /** The TLS listeners' certificates (docs/tls.md, "Expiry"); absent = none. */
+  tls?: ListenerTlsView[];
   /** Newest first. */
   changes: Change[];
   traffic: TrafficSnapshot | null;
@@ -66,7 +69,8 @@ export type IncidentKind =
   | 'host_breaker'
   | 'route_breaker'
   | 'endpoint_failing'
-  | 'alert';
+  | 'alert'
+  | 'certificate_expiring';
 
 export interface Incident {
   kind: IncidentKind;
@@ -76,6 +80,9 @@ export interface Incident {
   /** An endpoint of `route` (endpoint_failing), e.g. "GET /broken". */
   endpoint?: string;
   alert?: string;
+  /** certificate_expiring: the listener and the certificate (its first SNI name). */
+  listener?: string;
+  certificate?: string;
   state?: string;
   since?: string;
   description: string;

@@ -15,11 +15,12 @@ import { registerPoolGauges } from './pool-gauges.js';
 import { createRegistry } from './registry.js';
 import { subscribeResilience } from './resilience.js';
 import type { MetricsSource } from './source.js';
+import { registerTlsMetrics } from './tls.js';
 
 export { type MetricsJson, type WorkerAnswer, WorkerMetricsAggregator } from './cluster.js';
 export { METRICS_CONTENT_TYPE } from './registry.js';
 export { type MetricsRoute, metricsRoute } from './route.js';
-export type { MetricsSource, PoolViewLike } from './source.js';
+export type { MetricsSource, PoolViewLike, TlsListenerLike } from './source.js';
 
 /** What one process exposes: the JSON goes to the supervisor's primary, the text to /metrics. */
 export interface Metrics {
@@ -43,6 +44,7 @@ export function createMetrics(
     subscribeResilience(bus, registry),
     subscribeConfigMetrics(bus, registry, () => source.configVersion()),
     subscribeCache(bus, registry, source),
+    registerTlsMetrics(bus, registry, source),
   ];
   registerPoolGauges(registry, source);
   return {

@@ -41,7 +41,19 @@ export interface CacheStatsLike {
   readonly redis: { readonly up: boolean; readonly failures: number } | null;
 }
 
+/** A TLS listener's served certificates (src/proxy/tls/view.ts ListenerTlsView). */
+export interface TlsListenerLike {
+  readonly listener: string;
+  readonly certificates: ReadonlyArray<{
+    readonly names: readonly string[];
+    readonly subject: string;
+    readonly expires_in_seconds: number;
+  }>;
+}
+
 export interface MetricsSource {
+  /** The TLS listeners' certificates; absent = none. */
+  tls?(): readonly TlsListenerLike[];
   /** The edge cache, or null when no route caches; absent = never. */
   cache?(): CacheStatsLike | null;
   /** The pools of the current config, read once per scrape. */
