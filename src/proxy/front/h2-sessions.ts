@@ -2,6 +2,9 @@ import { constants, type ServerHttp2Session, type ServerHttp2Stream } from 'node
 import type { ListenerHttp2Config } from '../../config/types.js';
 import type { Clock } from '../../core/clock.js';
 
+/** How long a cut-off client's connection stays open for its GOAWAY to arrive. */
+const CUT_GRACE_MS = 1000;
+
 /** Why a client's connection was closed (docs/http2.md, "Limits"). */
 export type H2AbuseReason = 'rapid_reset' | 'settings_flood' | 'ping_flood';
 
@@ -77,6 +80,7 @@ class SessionGuard {
   #resets = 0;
   #settings = 0;
   #pings = 0;
+  #cutting = false;
 
   constructor(session: ServerHttp2Session, owner: H2Sessions) {
     this.session = session;
@@ -116,9 +120,17 @@ class SessionGuard {
 
   #cut(reason: H2AbuseReason): void {
     const s = this.session;
-    if (s.destroyed) return;
+    if (this.#cutting || s.destroyed) return;
+    this.#cutting = true;
     this.#owner.onAbuse(reason, s.socket?.remoteAddress ?? '');
-    s.destroy(undefined, constants.NGHTTP2_ENHANCE_YOUR_CALM);
+    // GOAWAY first, and the socket left open a moment so that it arrives: closing a socket with
+    // the flood still unread makes the kernel reset the connection and drop what was queued. No
+    // new stream is accepted after it (nghttp2 ignores streams above its last stream id); the
+    // session is destroyed at the deadline, or earlier when the client closes.
+    s.goaway(constants.NGHTTP2_ENHANCE_YOUR_CALM);
+    setTimeout(() => {
+      if (!s.destroyed) s.destroy(new Error(`HTTP/2 ${reason}`), constants.NGHTTP2_ENHANCE_YOUR_CALM);
+    }, CUT_GRACE_MS).unref();
   }
 }
 
