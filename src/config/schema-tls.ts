@@ -45,10 +45,10 @@ export const listenerTlsSchema = z
       .nullable()
       .optional(),
     client_auth: z
-      .enum(['required', 'optional'])
+      .enum(['none', 'optional', 'required'])
       .meta({
         description:
-          'With client_ca: refuse clients without a valid certificate, or serve them. Default "required".',
+          'Client certificates: "required" refuses a client without a valid one, "optional" serves it. Default "required" with client_ca, else "none".',
       })
       .optional(),
     watch_interval: duration(

@@ -376,3 +376,22 @@ describe('response headers', () => {
     ]);
   });
 });
+
+describe('the listener in the request head', () => {
+  it('sends the listener scheme as X-Forwarded-Proto, unless a trusted proxy sent one', () => {
+    const h = head();
+    scanRequestHeaders(['host', 'a.test'], '203.0.113.9', rules(), h, 443, true, 'https');
+    assert.equal(h.upHeaders[h.upHeaders.indexOf('x-forwarded-proto') + 1], 'https');
+    const t = head();
+    scanRequestHeaders(
+      ['host', 'a.test', 'x-forwarded-proto', 'http'],
+      '10.0.0.1',
+      rules(['10.0.0.0/8']),
+      t,
+      443,
+      true,
+      'https',
+    );
+    assert.equal(t.upHeaders[t.upHeaders.indexOf('x-forwarded-proto') + 1], 'http');
+  });
+});
