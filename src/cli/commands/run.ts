@@ -33,6 +33,14 @@ export function registerRun(program: Command): void {
           loaded.problems.map(formatProblem),
         );
       for (const w of configWarnings(loaded.config)) process.stderr.write(`warning: ${formatProblem(w)}\n`);
+      // Certificate files are checked before any worker starts (docs/tls.md, "Certificates").
+      const { tlsFileProblems } = await import('../../proxy/tls/check.js');
+      const files = tlsFileProblems(loaded.config, Date.now());
+      if (files.length > 0)
+        throw new UserError(
+          `${opts.config}: ${files.length} problem(s); nothing started`,
+          files.map(formatProblem),
+        );
       const { runGateway } = await import('../run-gateway.js');
       await runGateway({
         configPath: opts.config,

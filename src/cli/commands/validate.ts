@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { configWarnings, formatProblem, loadConfigFile } from '../../config/index.js';
+import { tlsFileProblems } from '../../proxy/tls/check.js';
 import { keelCommand } from '../command-name.js';
 import { UserError } from '../errors.js';
 
@@ -17,6 +18,9 @@ export function registerValidate(program: Command): void {
       const r = loadConfigFile(opts.config);
       if (!r.ok) throw new UserError('', r.problems.map(formatProblem)); // exactly one line per problem
       for (const w of configWarnings(r.config)) process.stderr.write(`warning: ${formatProblem(w)}\n`);
+      // The certificate files, checked as `keel run` will (docs/tls.md, "Certificates").
+      const files = tlsFileProblems(r.config, Date.now());
+      if (files.length > 0) throw new UserError('', files.map(formatProblem));
       process.stdout.write(`ok: ${opts.config} (version ${r.version})\n`);
     });
 }

@@ -11,11 +11,14 @@ import { readFileSync } from 'node:fs';
 /** A refused file or pair; `path` is the config path, e.g. "listeners[0].tls.cert". */
 export class TlsMaterialError extends Error {
   readonly path: string;
+  /** What is wrong, without the path and the hint. */
+  readonly detail: string;
   readonly hint: string;
-  constructor(path: string, message: string, hint: string) {
-    super(`${path}: ${message} (${hint})`);
+  constructor(path: string, detail: string, hint: string) {
+    super(`${path}: ${detail} (${hint})`);
     this.name = 'TlsMaterialError';
     this.path = path;
+    this.detail = detail;
     this.hint = hint;
   }
 }
