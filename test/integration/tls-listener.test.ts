@@ -20,6 +20,7 @@ let gw: Gateway;
 let tlsPort = 0;
 let plainPort = 0;
 let redirectPort = 0;
+const cleanupSockets: Array<{ destroy(): void }> = [];
 
 function listeners(): Record<string, unknown>[] {
   return [
@@ -52,6 +53,15 @@ before(async () => {
       'cache-control': 'max-age=60',
     });
     res.end('ok');
+  });
+  // WebSocket over TLS (wss://): the upstream accepts any upgrade and echoes what it gets.
+  ups[0]!.server.on('upgrade', (req, socket: import('node:stream').Duplex) => {
+    socket.write(
+      'HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: upgrade\r\n' +
+        `x-seen-proto: ${String(req.headers['x-forwarded-proto'])}\r\n\r\n`,
+    );
+    socket.pipe(socket);
+    cleanupSockets.push(socket);
   });
   def = pki.ca.leaf('localhost', { dns: ['localhost'], ip: ['127.0.0.1'] });
   a = pki.ca.leaf('a.example');
@@ -92,6 +102,7 @@ before(async () => {
 });
 
 after(async () => {
+  for (const s of cleanupSockets) s.destroy();
   await gw?.close();
   for (const u of ups ?? []) await u.close();
   pki.close();
@@ -227,6 +238,36 @@ describe('TLS listener: what the upstream and the client are told', () => {
     assert.equal(down.status, 502);
     assert.equal(down.headers['x-keel-error'], 'KEEL_ERR_UPSTREAM_CONNECT');
     assert.equal(down.headers['strict-transport-security'], 'max-age=600');
+  });
+});
+
+describe('WebSocket over TLS (wss://)', () => {
+  it('passes the upgrade through with X-Forwarded-Proto: https, then bytes both ways', async () => {
+    const { connect } = await import('node:tls');
+    const { readFileSync } = await import('node:fs');
+    const s = connect({
+      host: '127.0.0.1',
+      port: tlsPort,
+      servername: 'localhost',
+      ca: readFileSync(pki.ca.cert),
+    });
+    cleanupSockets.push(s);
+    await new Promise((r) => s.once('secureConnect', r));
+    s.write(
+      'GET /chat HTTP/1.1\r\nhost: localhost\r\nupgrade: websocket\r\nconnection: upgrade\r\n' +
+        'sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\nsec-websocket-version: 13\r\n\r\n',
+    );
+    let got = '';
+    await new Promise<void>((resolve) => {
+      s.on('data', (d: Buffer) => {
+        got += d.toString('latin1');
+        if (got.includes('\r\n\r\n') && !got.includes('ping')) s.write('ping');
+        if (got.endsWith('ping')) resolve();
+      });
+    });
+    assert.match(got, /^HTTP\/1\.1 101 /);
+    assert.match(got, /x-seen-proto: https/);
+    s.destroy();
   });
 });
 
