@@ -189,10 +189,11 @@ describe('HTTPS upstreams', () => {
     const bus = new EventBus();
     const changed: HealthChangedEvent[] = [];
     bus.on('health.changed', (e) => changed.push(e));
+    // Generous timeouts: a TLS handshake on a busy machine must not fail the trusted host's checks.
     const active = {
       path: '/healthz',
-      interval: 30,
-      timeout: 25,
+      interval: 300,
+      timeout: 250,
       unhealthy_threshold: 2,
       healthy_threshold: 1,
     };
@@ -206,9 +207,10 @@ describe('HTTPS upstreams', () => {
     await waitFor(
       () => changed.some((e) => e.pool === 'untrusted' && !e.healthy),
       'the untrusted host to fail',
+      10_000,
     );
     const hits = good.hits;
-    await waitFor(() => good.hits >= hits + 3, 'more checks of the trusted host');
+    await waitFor(() => good.hits >= hits + 2, 'more checks of the trusted host', 10_000);
     const views = Object.fromEntries(gw.pools().map((p) => [p.name, p.hosts[0]!.healthy]));
     assert.deepEqual(views, { trusted: true, untrusted: false });
     assert.equal(
