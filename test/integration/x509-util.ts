@@ -26,8 +26,12 @@ const utf8 = (s: string) => tlv(0x0c, Buffer.from(s, 'utf8'));
 const bool = (v: boolean) => tlv(0x01, Buffer.from([v ? 0xff : 0]));
 const explicit = (n: number, body: Buffer) => tlv(0xa0 | n, body);
 
-function integer(b: Buffer): Buffer {
-  const body = b[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b;
+/** DER INTEGER (X.690 8.3.2): minimal two's complement, so no redundant leading zero octets. */
+export function integer(b: Buffer): Buffer {
+  let i = 0;
+  while (i < b.length - 1 && b[i] === 0 && !(b[i + 1]! & 0x80)) i++;
+  const trimmed = b.subarray(i);
+  const body = trimmed[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), trimmed]) : trimmed;
   return tlv(0x02, body);
 }
 
@@ -110,7 +114,7 @@ export function issue(spec: CertSpec): Issued {
   if ((spec.dns?.length ?? 0) + (spec.ips?.length ?? 0) > 0)
     exts.push(extension('2.5.29.17', false, altNames(spec.dns ?? [], spec.ips ?? [])));
   const serial = randomBytes(12);
-  serial[0]! &= 0x7f;
+  serial[0] = (serial[0]! & 0x7f) | 0x01; // positive and twelve octets long (RFC 5280 4.1.2.2)
   const tbs = seq(
     explicit(0, integer(Buffer.from([2]))), // v3
     integer(serial),
