@@ -159,12 +159,23 @@ describe('GET /handoff under `keel run --workers 2`', () => {
       const loop = loadLoop(`http://127.0.0.1:${port}/x`, { concurrency: 4 });
       await waitFor('40 answers', () => (loop.outcomes.length >= 40 ? true : undefined));
       const sent = (await loop.stop()).length;
+      // The load loop can drive a worker's CPU past the scaling threshold (a true "degraded"
+      // on a busy machine); once it stops, the load window drains and the report is healthy.
+      let reasons: string[] = [];
       const r = await waitFor('all traffic counted', async () => {
         const x = await getJson<HandoffReport>(url);
         return x && x.details.traffic?.requests === sent ? x : undefined;
       });
       assert.deepEqual(Object.keys(r).sort(), KEYS);
-      assert.equal(r.system_health, 'healthy', r.details.health_reasons.join('; '));
+      await waitFor(
+        'healthy once the load has stopped',
+        async () => {
+          const x = await getJson<HandoffReport>(url);
+          reasons = x?.details.health_reasons ?? reasons;
+          return x?.system_health === 'healthy' ? true : undefined;
+        },
+        25_000,
+      ).catch((e: Error) => assert.fail(`${e.message}: ${reasons.join('; ')}`));
       assert.equal(r.recent_changes.filter((c) => c.type === 'config.reload').length, 1);
     } finally {
       keel.child.kill('SIGTERM');
