@@ -5,6 +5,7 @@ import {
   applyHeapGrowthFromEnv,
   DEFAULT_HEAP_GROWTH_PERCENT,
   HEAP_GROWTH_ENV,
+  workerExecArgv,
 } from './heap-growth.js';
 
 function recorder(): { flags: string[]; set: (f: string) => void } {
@@ -49,5 +50,15 @@ describe('heap growth (keel run --heap-growth)', () => {
   it('refuses a negative or fractional percentage', () => {
     assert.throws(() => applyHeapGrowth(-1, {}, () => {}), RangeError);
     assert.throws(() => applyHeapGrowth(1.5, {}, () => {}), RangeError);
+  });
+
+  it('workers start with the memory reducer off while heap growth is on, and keep the primary node options', () => {
+    assert.deepEqual(workerExecArgv(['--trace-gc'], { [HEAP_GROWTH_ENV]: '300' }), [
+      '--trace-gc',
+      '--no-memory-reducer',
+    ]);
+    assert.deepEqual(workerExecArgv([], {}), ['--no-memory-reducer'], 'the default is on');
+    assert.deepEqual(workerExecArgv(['--no-memory-reducer'], {}), ['--no-memory-reducer'], 'not twice');
+    assert.deepEqual(workerExecArgv(['--trace-gc'], { [HEAP_GROWTH_ENV]: '0' }), ['--trace-gc']);
   });
 });

@@ -32,12 +32,32 @@ export function applyHeapGrowth(
   if (percent > 0) setFlags(`--heap-growing-percent=${percent}`);
 }
 
+/** The primary's setting, or the default when it is missing or not a valid number. */
+function heapGrowthFromEnv(env: NodeJS.ProcessEnv): number {
+  const raw = env[HEAP_GROWTH_ENV];
+  return raw === undefined || !/^\d+$/.test(raw) ? DEFAULT_HEAP_GROWTH_PERCENT : Number(raw);
+}
+
 /** In a worker: the primary's setting, or the default when it is missing or not a valid number. */
 export function applyHeapGrowthFromEnv(
   env: NodeJS.ProcessEnv = process.env,
   setFlags: (flags: string) => void = v8.setFlagsFromString,
 ): void {
-  const raw = env[HEAP_GROWTH_ENV];
-  const n = raw === undefined || !/^\d+$/.test(raw) ? DEFAULT_HEAP_GROWTH_PERCENT : Number(raw);
-  applyHeapGrowth(n, env, setFlags);
+  applyHeapGrowth(heapGrowthFromEnv(env), env, setFlags);
+}
+
+/** The V8 flag that keeps the memory reducer from shrinking the heap under a steady load. */
+export const NO_MEMORY_REDUCER = '--no-memory-reducer';
+
+/**
+ * A cluster worker's node options: the primary's, plus `--no-memory-reducer` while heap growth is
+ * on. At a steady, modest rate V8 takes the low allocation rate for idleness and runs a
+ * "Mark-Compact (reduce)" every ~100 s that shrinks the heap and the young generation; scavenges
+ * then come every 15-50 ms until it has grown again, and requests waited 100-145 ms
+ * (docs/benchmarks.md, "Soak"). V8 reads the flag only when the heap is set up, so it must be on
+ * the worker's command line: set at run time it changes nothing (docs/operations.md, "Heap growth").
+ */
+export function workerExecArgv(execArgv: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
+  const on = heapGrowthFromEnv(env) > 0 && !execArgv.includes(NO_MEMORY_REDUCER);
+  return on ? [...execArgv, NO_MEMORY_REDUCER] : [...execArgv];
 }

@@ -11,6 +11,7 @@ import type { Config } from '../config/types.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import type { Logger } from '../telemetry/logging.js';
 import { forkWorker } from './fork.js';
+import { workerExecArgv } from './heap-growth.js';
 import { DEFAULT_RESTART_BACKOFF, type RestartBackoffOptions } from './restart-backoff.js';
 import { WorkerSlot } from './slot.js';
 
@@ -44,7 +45,11 @@ export class Supervisor implements WorkerPool {
     stopping(): boolean;
     env: Record<string, string>;
   }): Promise<void> {
-    cluster.setupPrimary({ exec: fileURLToPath(new URL('./worker-main.js', import.meta.url)), args: [] });
+    cluster.setupPrimary({
+      exec: fileURLToPath(new URL('./worker-main.js', import.meta.url)),
+      args: [],
+      execArgv: workerExecArgv(process.execArgv),
+    });
     const deps = {
       logger: this.#logger,
       clock: this.#clock,
