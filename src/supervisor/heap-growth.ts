@@ -32,7 +32,6 @@ export function applyHeapGrowth(
   if (percent > 0) setFlags(`--heap-growing-percent=${percent}`);
 }
 
-/** The primary's setting, or the default when it is missing or not a valid number. */
 function heapGrowthFromEnv(env: NodeJS.ProcessEnv): number {
   const raw = env[HEAP_GROWTH_ENV];
   return raw === undefined || !/^\d+$/.test(raw) ? DEFAULT_HEAP_GROWTH_PERCENT : Number(raw);
@@ -46,8 +45,7 @@ export function applyHeapGrowthFromEnv(
   applyHeapGrowth(heapGrowthFromEnv(env), env, setFlags);
 }
 
-/** The V8 flag that keeps the memory reducer from shrinking the heap under a steady load. */
-export const NO_MEMORY_REDUCER = '--no-memory-reducer';
+const NO_MEMORY_REDUCER = '--no-memory-reducer';
 
 /**
  * A cluster worker's node options: the primary's, plus `--no-memory-reducer` while heap growth is

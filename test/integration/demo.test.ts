@@ -9,7 +9,7 @@ import type { HandoffReport } from '../../src/admin/handoff/types.js';
 import { type Demo, startDemo } from '../../src/cli/demo-start.js';
 import { createLogger } from '../../src/telemetry/logging.js';
 import { adminPost, getJson, keepAliveAgent, loadLoop, waitFor } from './control-util.js';
-import { parse, sum } from './metrics-util.js';
+import { parse, scrape, sum } from './metrics-util.js';
 
 let demo: Demo;
 before(async () => {
@@ -145,8 +145,7 @@ describe('keel demo, as the README walks through it', () => {
     await allHealthy();
     const since = new Date().toISOString();
     const connectFailures = async () => {
-      const text = await fetch(`${demo.adminUrl}/metrics`).then((r) => r.text());
-      return sum(parse(text), 'http_client_request_duration_seconds_count', {
+      return sum(parse((await scrape(demo.adminUrl)).text), 'http_client_request_duration_seconds_count', {
         server_address: 'app-2',
         error_type: 'connect',
       });
