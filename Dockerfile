@@ -45,7 +45,8 @@ EXPOSE 8080 9901
 HEALTHCHECK --interval=10s --timeout=5s --start-period=15s --retries=3 CMD ["node", "/app/healthcheck.mjs"]
 # Exec form: node is PID 1 and receives SIGTERM itself (no shell, no npm in between). Keel handles
 # SIGTERM (drain), SIGINT and SIGHUP (reload), and reaps its own worker processes; it starts no
-# others, so no init process is needed to reap zombies.
+# others, so no init process is needed to reap zombies. --no-memory-reducer on node's own command
+# line keeps a single gateway process PID 1 instead of a launcher (docs/operations.md, "Heap growth").
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["node", "/app/dist/src/cli/main.js"]
+ENTRYPOINT ["node", "--no-memory-reducer", "/app/dist/src/cli/main.js"]
 CMD ["run", "-c", "/etc/keel/keel.yaml"]

@@ -11,6 +11,7 @@ import { keepTickShape } from '../supervisor/tick-shape.js';
 import { createLogger } from '../telemetry/logging.js';
 import { adminForLog } from './admin-token.js';
 import { UserError } from './errors.js';
+import { LAUNCHER_ENV, launchedBy } from './launcher.js';
 import { installSignals } from './signals.js';
 
 export async function runGateway(o: {
@@ -35,6 +36,7 @@ export async function runGateway(o: {
           listeners: app.listeners,
           admin: app.admin === null ? null : adminForLog(app.admin),
           heap_growth_percent: o.heapGrowthPercent,
+          ...(launchedBy(process.env) ? { launcher_pid: Number(process.env[LAUNCHER_ENV]) } : {}),
           reason: 'run',
         },
         'keel is running',

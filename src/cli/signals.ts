@@ -2,12 +2,13 @@
  * Process signals for a running gateway (docs/operations.md, "Hot reload" and "Graceful
  * shutdown"): SIGHUP reloads (validate first); SIGTERM and SIGINT drain gracefully — readiness
  * turns false, listeners stop accepting, in-flight requests finish up to shutdown.drain_timeout —
- * then exit 0. A second SIGINT/SIGTERM exits at once (1). Started by npm, the loss of the parent
- * process drains the same way (parent-watch.ts).
+ * then exit 0. A second SIGINT/SIGTERM exits at once (1). Started by npm or by `keel run`'s launcher
+ * (launcher.ts), the loss of the parent process drains the same way (parent-watch.ts).
  */
 import type { ReloadResponse } from '../admin/api-types.js';
 import { flushLogs, type Logger } from '../telemetry/logging.js';
 import { EXIT_OK, EXIT_USER } from './errors.js';
+import { launchedBy } from './launcher.js';
 import { type ParentWatchOptions, startedByNpm, watchParent } from './parent-watch.js';
 
 export interface Lifecycle {
@@ -55,13 +56,14 @@ export function installSignals(target: Lifecycle, logger: Logger, o: SignalOptio
     }
     drain(signal);
   };
-  if (startedByNpm(o.env ?? process.env)) {
+  const env = o.env ?? process.env;
+  if (startedByNpm(env) || launchedBy(env)) {
     unwatch = watchParent((was, now) => {
       // A drain already under way (Ctrl-C reaches npm and Keel alike) is not cut short by npm's exit.
       if (stopping) return;
       logger.warn(
         { event: 'shutdown', reason: 'parent_gone', parent_pid: was, ppid: now },
-        `parent process ${was} is gone (npm, or the shell it ran, was stopped): draining as on SIGTERM`,
+        `parent process ${was} is gone (npm, the shell it ran, or keel's launcher was stopped): draining as on SIGTERM`,
       );
       drain('parent process gone');
     }, o.parentWatch);

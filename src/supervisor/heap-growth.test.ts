@@ -4,6 +4,7 @@ import {
   applyHeapGrowth,
   applyHeapGrowthFromEnv,
   DEFAULT_HEAP_GROWTH_PERCENT,
+  gatewayExecArgv,
   HEAP_GROWTH_ENV,
   workerExecArgv,
 } from './heap-growth.js';
@@ -60,5 +61,12 @@ describe('heap growth (keel run --heap-growth)', () => {
     assert.deepEqual(workerExecArgv([], {}), ['--no-memory-reducer'], 'the default is on');
     assert.deepEqual(workerExecArgv(['--no-memory-reducer'], {}), ['--no-memory-reducer'], 'not twice');
     assert.deepEqual(workerExecArgv(['--trace-gc'], { [HEAP_GROWTH_ENV]: '0' }), ['--trace-gc']);
+  });
+
+  it('a single gateway process needs the flag only while heap growth is on and node lacks it', () => {
+    assert.deepEqual(gatewayExecArgv([], 300), ['--no-memory-reducer']);
+    assert.deepEqual(gatewayExecArgv(['--inspect'], 1), ['--inspect', '--no-memory-reducer']);
+    assert.deepEqual(gatewayExecArgv(['--no-memory-reducer'], 300), ['--no-memory-reducer']);
+    assert.deepEqual(gatewayExecArgv(['--trace-gc'], 0), ['--trace-gc']);
   });
 });

@@ -48,14 +48,21 @@ export function applyHeapGrowthFromEnv(
 const NO_MEMORY_REDUCER = '--no-memory-reducer';
 
 /**
- * A cluster worker's node options: the primary's, plus `--no-memory-reducer` while heap growth is
- * on. At a steady, modest rate V8 takes the low allocation rate for idleness and runs a
- * "Mark-Compact (reduce)" every ~100 s that shrinks the heap and the young generation; scavenges
- * then come every 15-50 ms until it has grown again, and requests waited 100-145 ms
- * (docs/benchmarks.md, "Soak"). V8 reads the flag only when the heap is set up, so it must be on
- * the worker's command line: set at run time it changes nothing (docs/operations.md, "Heap growth").
+ * The node options of a process that runs the gateway: `execArgv`, plus `--no-memory-reducer`
+ * while heap growth is on. At a steady, modest rate V8 takes the low allocation rate for idleness
+ * (and, failing that, a watchdog fires 100 s after the last full GC) and runs a "Mark-Compact
+ * (reduce)" that shrinks the heap and the young generation; scavenges then come every 15-50 ms
+ * until it has grown again, and requests waited 100-145 ms (docs/benchmarks.md, "Soak"). V8 reads
+ * the flag only when the heap is set up, so it must be on node's command line: set at run time it
+ * changes nothing (docs/operations.md, "Heap growth"). Cluster workers get it through
+ * cluster.setupPrimary, a single process through `keel run`'s launcher (src/cli/launcher.ts).
  */
-export function workerExecArgv(execArgv: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
-  const on = heapGrowthFromEnv(env) > 0 && !execArgv.includes(NO_MEMORY_REDUCER);
+export function gatewayExecArgv(execArgv: readonly string[], heapGrowthPercent: number): string[] {
+  const on = heapGrowthPercent > 0 && !execArgv.includes(NO_MEMORY_REDUCER);
   return on ? [...execArgv, NO_MEMORY_REDUCER] : [...execArgv];
+}
+
+/** A cluster worker's node options: the primary's, and the primary's heap-growth setting. */
+export function workerExecArgv(execArgv: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
+  return gatewayExecArgv(execArgv, heapGrowthFromEnv(env));
 }

@@ -100,7 +100,7 @@ describe('Dockerfile', () => {
     const user = last(runtime, 'USER');
     assert.ok(user && user !== 'root' && user !== '0', `USER ${user}`);
     const entry = execForm(last(runtime, 'ENTRYPOINT') ?? '');
-    assert.deepEqual(entry, ['node', '/app/dist/src/cli/main.js']);
+    assert.deepEqual(entry, ['node', '--no-memory-reducer', '/app/dist/src/cli/main.js']);
     assert.deepEqual(execForm(last(runtime, 'CMD') ?? ''), ['run', '-c', '/etc/keel/keel.yaml']);
     assert.equal(last(runtime, 'STOPSIGNAL'), 'SIGTERM');
   });

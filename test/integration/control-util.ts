@@ -107,12 +107,16 @@ export interface Spawned {
   line(re: RegExp, deadlineMs?: number): Promise<string>;
 }
 
-/** Spawns the built CLI (run from the repo root after `npm run build`). */
-export function spawnKeel(args: string[]): Spawned {
-  const child = spawn(process.execPath, [join(process.cwd(), 'dist', 'src', 'cli', 'main.js'), ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, KEEL_LOG_LEVEL: 'info' },
-  });
+/** Spawns the built CLI (run from the repo root after `npm run build`), `nodeArgs` before it. */
+export function spawnKeel(args: string[], nodeArgs: string[] = []): Spawned {
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, join(process.cwd(), 'dist', 'src', 'cli', 'main.js'), ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, KEEL_LOG_LEVEL: 'info' },
+    },
+  );
   let out = '';
   let closed = false; // the process exited and its output was read to the end
   const waiting = new Set<() => void>();

@@ -1,9 +1,10 @@
 /**
  * `npx keel run` is three processes: npm, the shell npm runs the command with, and node running
- * Keel (docs/deploy.md, "Which process to signal"). A SIGTERM to npm ends npm and the shell and
- * never reaches Keel. Keel started by npm therefore watches its parent: here the chain is built
- * the way npm builds it (`sh -c "node …/main.js run …"`, npm's variables in the environment), the
- * shell is killed with a request in flight, and Keel must notice, drain that request and exit.
+ * Keel (docs/deploy.md, "Which process to signal"); with `--workers 1`, Keel is itself a launcher
+ * and the gateway it starts. A SIGTERM to npm ends npm and the shell and never reaches Keel. Keel
+ * started by npm therefore watches its parent: here the chain is built the way npm builds it
+ * (`sh -c "node …/main.js run …"`, npm's variables in the environment), the shell is killed with a
+ * request in flight, and the launcher must go, and the gateway notice, drain that request and exit.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -87,6 +88,11 @@ describe('Keel started by npm drains and exits when its parent is killed', () =>
     try {
       const started = await line(/"event":"started"/);
       const pid = started.pid as number;
+      const launcher = started.launcher_pid as number;
+      assert.ok(
+        Number.isInteger(launcher),
+        'node without --no-memory-reducer: keel run launches the gateway',
+      );
       const port = (started.listeners as Array<{ port: number }>)[0]!.port;
       assert.notEqual(pid, sh.pid, "Keel runs as the shell's child, not in its place");
       const isHeld = new Promise<void>((r) => {
@@ -97,7 +103,7 @@ describe('Keel started by npm drains and exits when its parent is killed', () =>
 
       sh.kill('SIGTERM'); // what npm does to its child when npm itself gets SIGTERM
       const gone = await line(/"reason":"parent_gone"/);
-      assert.equal(gone.parent_pid, sh.pid);
+      assert.equal(gone.parent_pid, launcher);
       assert.match(String(gone.msg), /parent process \d+ is gone.*draining as on SIGTERM/);
       await line(/"event":"drain","phase":"start","in_flight":1/);
       assert.ok(running(pid), 'Keel waits for the request in flight');
@@ -111,6 +117,7 @@ describe('Keel started by npm drains and exits when its parent is killed', () =>
       const deadline = Date.now() + 5000;
       while (running(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       assert.equal(running(pid), false, 'Keel exited');
+      assert.equal(running(launcher), false, 'the launcher exited');
     } finally {
       if (sh.exitCode === null && sh.signalCode === null) sh.kill('SIGKILL');
       held?.end();

@@ -121,6 +121,8 @@ describe('the Dockerfile, replayed', () => {
     });
     const events = logEvents(keel);
     const started = await events.next('started', 60_000);
+    // node has the flag a single gateway needs, so no launcher: the process started serves.
+    assert.equal(started.pid, keel.pid, 'the entrypoint is the gateway itself');
     const gateway = `http://127.0.0.1:${(started.listeners as { port: number }[])[0]!.port}`;
     const admin = `http://127.0.0.1:${(started.admin as { port: number }).port}`;
 

@@ -2,10 +2,11 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { configWarnings, formatProblem, loadConfigFile } from '../../config/index.js';
-import { DEFAULT_HEAP_GROWTH_PERCENT } from '../../supervisor/heap-growth.js';
+import { DEFAULT_HEAP_GROWTH_PERCENT, gatewayExecArgv } from '../../supervisor/heap-growth.js';
 import { intArg } from '../args.js';
 import { keelCommand } from '../command-name.js';
 import { UserError } from '../errors.js';
+import { inspected, launch } from '../launcher.js';
 
 export function registerRun(program: Command): void {
   const k = keelCommand();
@@ -22,10 +23,23 @@ export function registerRun(program: Command): void {
     .addHelpText(
       'after',
       '\nSignals: SIGHUP reloads the file (an invalid one is refused; the last good config keeps serving);\n' +
-        'SIGTERM/SIGINT drain in-flight requests (shutdown.drain_timeout) and exit 0.\n\n' +
+        'SIGTERM/SIGINT drain in-flight requests (shutdown.drain_timeout) and exit 0.\n' +
+        "As one process (--workers 1) the gateway runs as this command's child, started with node's\n" +
+        '--no-memory-reducer; the command relays these signals to it and exits with its status.\n\n' +
         `Examples:\n  $ ${k} run -c keel.yaml\n  $ ${k} run -c keel.yaml --workers 1\n  $ kill -HUP <pid>   # reload the file`,
     )
     .action(async (opts: { config: string; workers?: number; heapGrowth?: number }) => {
+      const workers = opts.workers ?? availableParallelism();
+      const heapGrowthPercent = opts.heapGrowth ?? DEFAULT_HEAP_GROWTH_PERCENT;
+      // One process needs its node options from node's command line; the gateway process started
+      // with them validates the config itself (src/cli/launcher.ts).
+      const execArgv = gatewayExecArgv(process.execArgv, heapGrowthPercent);
+      if (workers === 1 && execArgv.length > process.execArgv.length) {
+        if (!inspected(process.execArgv)) return void launch(execArgv);
+        process.stderr.write(
+          "warning: node's inspector is on, so keel runs as this one process, without --no-memory-reducer (docs/operations.md, Heap growth)\n",
+        );
+      }
       const loaded = loadConfigFile(opts.config);
       if (!loaded.ok)
         throw new UserError(
@@ -46,8 +60,8 @@ export function registerRun(program: Command): void {
         configPath: opts.config,
         config: loaded.config,
         version: loaded.version,
-        workers: opts.workers ?? availableParallelism(),
-        heapGrowthPercent: opts.heapGrowth ?? DEFAULT_HEAP_GROWTH_PERCENT,
+        workers,
+        heapGrowthPercent,
       });
     });
 }
