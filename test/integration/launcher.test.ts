@@ -129,15 +129,19 @@ describe('keel run --workers 1: the launcher', () => {
     assert.ok(await gone(started.pid), `the gateway exited:\n${keel.output()}`);
   });
 
-  it('no launcher when node already has the flag, or with --heap-growth 0: one process', async () => {
-    for (const [args, node] of [
-      [[], ['--no-memory-reducer']],
-      [['--heap-growth', '0'], []],
+  it('no launcher when node already has the flag, with --heap-growth 0, or under the inspector: one process', async () => {
+    for (const [args, node, warning] of [
+      [[], ['--no-memory-reducer'], null],
+      [['--heap-growth', '0'], [], null],
+      // Port 0: the inspector picks a free port, as every server in these tests does.
+      [[], ['--inspect=127.0.0.1:0'], /warning: node's inspector is on, so keel runs as this one process/],
     ] as const) {
       const { keel, started } = await start([...args], [...node]);
       try {
         assert.equal(started.pid, keel.child.pid, `${node.join(' ')} run ${args.join(' ')}`);
         assert.equal(started.launcher_pid, undefined);
+        if (warning) assert.match(keel.output(), warning);
+        else assert.doesNotMatch(keel.output(), /warning: node's inspector/);
         keel.child.kill('SIGTERM');
         assert.deepEqual(await exitWithin(keel, 15_000), { code: 0, signal: null });
       } finally {

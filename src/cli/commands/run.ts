@@ -34,7 +34,8 @@ export function registerRun(program: Command): void {
       // One process needs its node options from node's command line; the gateway process started
       // with them validates the config itself (src/cli/launcher.ts).
       const execArgv = gatewayExecArgv(process.execArgv, heapGrowthPercent);
-      if (workers === 1 && execArgv.length > process.execArgv.length) {
+      // Windows has no signals to relay, and a detached child there gets a console of its own.
+      if (workers === 1 && execArgv.length > process.execArgv.length && process.platform !== 'win32') {
         if (!inspected(process.execArgv)) return void launch(execArgv);
         process.stderr.write(
           "warning: node's inspector is on, so keel runs as this one process, without --no-memory-reducer (docs/operations.md, Heap growth)\n",
