@@ -107,14 +107,18 @@ export interface Spawned {
   line(re: RegExp, deadlineMs?: number): Promise<string>;
 }
 
-/** Spawns the built CLI (run from the repo root after `npm run build`), `nodeArgs` before it. */
-export function spawnKeel(args: string[], nodeArgs: string[] = []): Spawned {
+/**
+ * Spawns the built CLI (run from the repo root after `npm run build`), `nodeArgs` before it;
+ * `detached` gives it a process group of its own, as a shell gives a foreground job.
+ */
+export function spawnKeel(args: string[], nodeArgs: string[] = [], detached = false): Spawned {
   const child = spawn(
     process.execPath,
     [...nodeArgs, join(process.cwd(), 'dist', 'src', 'cli', 'main.js'), ...args],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, KEEL_LOG_LEVEL: 'info' },
+      detached,
     },
   );
   let out = '';

@@ -54,10 +54,12 @@ function nodeArgs(pid: number): string[] {
   return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
 }
 
-function parentOf(pid: number): number {
+/** Fields 4 (parent PID) and 5 (process group) of /proc/PID/stat. */
+function statOf(pid: number): { ppid: number; pgrp: number } {
   // The command name in field 2 may hold spaces; the fields after its closing parenthesis do not.
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  const [, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { ppid: Number(ppid), pgrp: Number(pgrp) };
 }
 
 async function gone(pid: number, ms = 15_000): Promise<boolean> {
@@ -78,8 +80,12 @@ function exitWithin(
   ]);
 }
 
-async function start(args: string[], node: string[] = []): Promise<{ keel: Spawned; started: Started }> {
-  const keel = spawnKeel(['run', '-c', config, '--workers', '1', ...args], node);
+async function start(
+  args: string[],
+  node: string[] = [],
+  detached = false,
+): Promise<{ keel: Spawned; started: Started }> {
+  const keel = spawnKeel(['run', '-c', config, '--workers', '1', ...args], node, detached);
   const started = JSON.parse(await keel.line(/"event":"started"/)) as Started;
   const res = await fetch(`http://127.0.0.1:${started.listeners[0]!.port}/`);
   assert.equal(await res.text(), 'ok', 'the gateway serves');
@@ -93,7 +99,10 @@ describe('keel run --workers 1: the launcher', () => {
       const launcher = keel.child.pid!;
       assert.notEqual(started.pid, launcher, 'the gateway is a process of its own');
       assert.equal(started.launcher_pid, launcher, 'the started line names the launcher');
-      assert.equal(parentOf(started.pid), launcher);
+      assert.equal(statOf(started.pid).ppid, launcher);
+      // A group of its own: a terminal's Ctrl-C signals the launcher's group, and the gateway gets
+      // it once, relayed; in the same group it would get it twice, and a second SIGINT skips the drain.
+      assert.notEqual(statOf(started.pid).pgrp, statOf(launcher).pgrp);
       assert.ok(nodeArgs(started.pid).includes('--no-memory-reducer'), nodeArgs(started.pid).join(' '));
       assert.ok(!nodeArgs(launcher).includes('--no-memory-reducer'));
 
@@ -106,6 +115,18 @@ describe('keel run --workers 1: the launcher', () => {
       const reloads = keel.output().match(/"event":"config.reload".*"source":"sighup"/g) ?? [];
       assert.equal(reloads.length, 1, `one SIGHUP, one reload:\n${keel.output()}`);
       assert.doesNotMatch(keel.output(), /second_signal/, 'SIGTERM reached the gateway once');
+    } finally {
+      keel.child.kill('SIGKILL');
+    }
+  });
+
+  it("Ctrl-C, a SIGINT to the terminal's foreground group, reaches the gateway through the launcher: a drain, exit 0", async () => {
+    const { keel, started } = await start([], [], true);
+    try {
+      process.kill(-keel.child.pid!, 'SIGINT'); // what a terminal does on Ctrl-C
+      assert.deepEqual(await exitWithin(keel, 15_000), { code: 0, signal: null }, keel.output());
+      assert.match(keel.output(), /"event":"drain","phase":"done"/);
+      assert.ok(await gone(started.pid), 'the gateway exited');
     } finally {
       keel.child.kill('SIGKILL');
     }
