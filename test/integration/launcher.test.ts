@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Spawned, spawnKeel } from './control-util.js';
+import { running, type Spawned, spawnKeel, waitFor, within } from './control-util.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'keel-launcher-'));
 const upstream = createServer((req, res) => {
@@ -41,15 +41,6 @@ interface Started {
   listeners: Array<{ port: number }>;
 }
 
-/** Alive and not a zombie waiting for its new parent to reap it. */
-function running(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
 function nodeArgs(pid: number): string[] {
   return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
 }
@@ -62,22 +53,9 @@ function statOf(pid: number): { ppid: number; pgrp: number } {
   return { ppid: Number(ppid), pgrp: Number(pgrp) };
 }
 
-async function gone(pid: number, ms = 15_000): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (running(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  return !running(pid);
-}
-
-function exitWithin(
-  keel: Spawned,
-  ms: number,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  return Promise.race([
-    keel.exited,
-    new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`keel did not exit in ${ms} ms:\n${keel.output()}`)), ms),
-    ),
-  ]);
+/** Resolves once `pid` has exited; rejects after `ms`. */
+function gone(pid: number, ms = 15_000): Promise<boolean> {
+  return waitFor(`PID ${pid} to exit`, () => !running(pid) || undefined, ms);
 }
 
 async function start(
@@ -110,7 +88,11 @@ describe('keel run --workers 1: the launcher', () => {
       await keel.line(/"event":"config.reload".*"source":"sighup"/);
       keel.child.kill('SIGTERM');
       await keel.line(/"event":"drain","phase":"done"/);
-      assert.deepEqual(await exitWithin(keel, 15_000), { code: 0, signal: null }, keel.output());
+      assert.deepEqual(
+        await within('keel to exit', 15_000, keel.exited),
+        { code: 0, signal: null },
+        keel.output(),
+      );
       assert.ok(await gone(started.pid), 'the gateway exited');
       const reloads = keel.output().match(/"event":"config.reload".*"source":"sighup"/g) ?? [];
       assert.equal(reloads.length, 1, `one SIGHUP, one reload:\n${keel.output()}`);
@@ -124,7 +106,11 @@ describe('keel run --workers 1: the launcher', () => {
     const { keel, started } = await start([], [], true);
     try {
       process.kill(-keel.child.pid!, 'SIGINT'); // what a terminal does on Ctrl-C
-      assert.deepEqual(await exitWithin(keel, 15_000), { code: 0, signal: null }, keel.output());
+      assert.deepEqual(
+        await within('keel to exit', 15_000, keel.exited),
+        { code: 0, signal: null },
+        keel.output(),
+      );
       assert.match(keel.output(), /"event":"drain","phase":"done"/);
       assert.ok(await gone(started.pid), 'the gateway exited');
     } finally {
@@ -136,7 +122,7 @@ describe('keel run --workers 1: the launcher', () => {
     const { keel, started } = await start([]);
     try {
       process.kill(started.pid, 'SIGKILL');
-      assert.deepEqual(await exitWithin(keel, 15_000), { code: null, signal: 'SIGKILL' });
+      assert.deepEqual(await within('keel to exit', 15_000, keel.exited), { code: null, signal: 'SIGKILL' });
     } finally {
       keel.child.kill('SIGKILL');
     }
@@ -164,7 +150,7 @@ describe('keel run --workers 1: the launcher', () => {
         if (warning) assert.match(keel.output(), warning);
         else assert.doesNotMatch(keel.output(), /warning: node's inspector/);
         keel.child.kill('SIGTERM');
-        assert.deepEqual(await exitWithin(keel, 15_000), { code: 0, signal: null });
+        assert.deepEqual(await within('keel to exit', 15_000, keel.exited), { code: 0, signal: null });
       } finally {
         keel.child.kill('SIGKILL');
       }

@@ -8,25 +8,17 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { running, waitFor } from './control-util.js';
 
 const MAIN = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
 const dir = mkdtempSync(join(tmpdir(), 'keel-parent-gone-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Alive and not a zombie waiting for its new parent to reap it. */
-function running(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 describe('Keel started by npm drains and exits when its parent is killed', () => {
   it('sh -c "node main.js run …" with npm_lifecycle_event: kill the sh, Keel drains the request in flight and exits', async () => {
@@ -114,9 +106,7 @@ describe('Keel started by npm drains and exits when its parent is killed', () =>
       assert.equal(await res.text(), 'finished');
       await line(/"event":"drain","phase":"done","in_flight":0/);
       await closed;
-      const deadline = Date.now() + 5000;
-      while (running(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      assert.equal(running(pid), false, 'Keel exited');
+      await waitFor('Keel to exit', () => !running(pid) || undefined, 5000);
       assert.equal(running(launcher), false, 'the launcher exited');
     } finally {
       if (sh.exitCode === null && sh.signalCode === null) sh.kill('SIGKILL');

@@ -18,7 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { loadLoop, spawnKeel } from './control-util.js';
+import { loadLoop, spawnKeel, within } from './control-util.js';
 
 const LOOPS = 8;
 
@@ -84,15 +84,6 @@ class GatedUpstream {
   #notify(): void {
     for (const check of this.#waiters) check();
   }
-}
-
-/** Rejects after `ms` with what was awaited: a deadline, so a broken run fails instead of hanging. */
-function within<T>(what: string, ms: number, p: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms}ms waiting for ${what}`)), ms);
-  });
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'keel-shutdown-'));
